@@ -30,7 +30,9 @@ The rules, applied in this order to each run of ordinary text:
 
 What is never touched (the pass is safe on Markdown):
 
-* YAML front matter keys (only the values after ``key:`` are normalised),
+* YAML front matter keys (only the values after ``key:`` are normalised)
+  and name lists (``authors``, ``editors``: "本刊记者 李晗" keeps its space),
+* the spaces of picture credits (``图/新华社记者 鞠鹏 摄``),
 * fenced code blocks (```` ``` ```` / ``~~~``) and indented code,
 * inline code spans, URLs, autolinks and the target of links/images
   (``![alt](../images/x.png)`` – only the alt/link text is normalised),
@@ -265,11 +267,31 @@ def normalize_text(text: str) -> str:
     return text
 
 
+_CREDIT_RE = re.compile(r"^(?:图|供图|摄影|制图|图片来源|来源)\s*[/／:：]|\s摄$")
+
+
+def normalize_credit(text: str) -> str:
+    """Normalise a picture credit (``图/新华社记者 鞠鹏 摄``).
+
+    Credits separate role, name and "摄" with spaces on purpose, so only
+    rules 1–3 apply and runs of spaces are collapsed to one; the slash after
+    ``图``/``供图`` loses its surrounding spaces (``图 / 张三`` → ``图/张三``).
+    """
+    text = fix_fullwidth_punctuation(fix_dashes(fix_ellipses(text)))
+    text = re.sub(r"^(图|供图|摄影|制图|图片来源|来源)\s*([/／:：])\s*", r"\1\2", text.strip())
+    return re.sub(r"[ \t]{2,}", " ", text)
+
+
 def normalize_line(line: str) -> str:
-    """Normalise one Markdown line (not inside a code block or front matter)."""
+    """Normalise one Markdown line (not inside a code block or front matter).
+
+    A picture credit line (``图/…``, ``供图/…``, ``… 摄``) keeps the spaces
+    between role and name: see :func:`normalize_credit`."""
     stripped = line.strip()
     if not stripped:
         return line
+    if _CREDIT_RE.search(stripped):
+        return normalize_credit(line)
     # thematic breaks, table separators, fence markers without text
     if re.fullmatch(r"(?:[-*_]\s*){3,}|\|?[\s:|-]+\|[\s:|-]*|:{3,}\s*", stripped):
         return line
@@ -289,10 +311,16 @@ _FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _YAML_KEY_RE = re.compile(r"^(\s*(?:-\s+)?[A-Za-z_][\w-]*\s*:\s?)(.*)$")
 
 
+# Front matter keys whose values are names: "本刊记者 李晗" keeps its space.
+NAME_KEYS = ("authors", "editors", "author")
+
+
 def _normalize_yaml_line(line: str) -> str:
     m = _YAML_KEY_RE.match(line)
     if m:
         key, value = m.groups()
+        if key.strip().rstrip(":").strip() in NAME_KEYS:
+            return line
         return key + (_normalize_yaml_value(value) if value else value)
     m = re.match(r"^(\s*-\s+)(.*)$", line)
     if m:

@@ -117,6 +117,17 @@ def join_lines(lines: list[str], keep_gaps: bool = False) -> str:
     return out
 
 
+SLOGAN_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff]{4}) (?=[\u4e00-\u9fff]{4})")
+
+
+def keep_slogan_gaps(text: str) -> str:
+    """Inside “…”, a space between two phrases of 4+ Han characters is a
+    deliberate gap (“网聚诚信力量 共创信用中国”): make it an ideographic
+    space so that the space-removal rule keeps it.  Stray spaces inside
+    words (``联 合``) are between shorter runs and are left to be removed."""
+    return re.sub(r"“[^“”，。！？；]*”", lambda m: SLOGAN_GAP_RE.sub("\u3000", m.group(0)), text)
+
+
 def width(s: str) -> float:
     return sum(0.55 if ord(c) < 128 else 1.0 for c in s)
 
@@ -165,7 +176,9 @@ def flow(seed: Seed, ranges: str, level: int = 2) -> list[str]:
             continue
         # a new paragraph: an enumeration dash, or a first line that is
         # indented (the extraction lost the indent: the line is ~2 em short)
-        if cur and (s.startswith("—") or (prev_ends and deficit >= 1.2)):
+        # (a short line that ends a sentence is the last line of a paragraph)
+        indented = prev_ends and deficit >= 1.2 and not (ends and deficit >= 3)
+        if cur and (s.startswith("—") or indented):
             blocks.append(join_lines(cur))
             cur = []
         prev_ends = ends
@@ -192,6 +205,7 @@ def events(seed: Seed, ranges: str, heading: bool = True) -> list[str]:
     entries: list[tuple[list[str], list[str]]] = []  # (title lines, fields)
     prev_w = 0.0
     prev_kind = ""
+    prev_end = False
     for _, s in seed.take(ranges):
         if FURNITURE_RE.match(s):
             continue
@@ -203,14 +217,15 @@ def events(seed: Seed, ranges: str, heading: bool = True) -> list[str]:
                 if part.strip():
                     entries[-1][1].append(re.sub(r"^([\u4e00-\u9fff]{1,5})\s*[：:]\s*", r"\1：", part.strip()))
             prev_kind = "field"
-        elif entries and prev_w >= 25 and prev_kind == "field":
+        elif entries and prev_w >= 25 and prev_kind == "field" and not prev_end:
             entries[-1][1][-1] = join_lines([entries[-1][1][-1], s])
-        elif entries and prev_w >= 25 and prev_kind == "title":
+        elif entries and prev_w >= 25 and prev_kind == "title" and not prev_end:
             entries[-1][0].append(s)
         else:
             entries.append(([s], []))
             prev_kind = "title"
         prev_w = w
+        prev_end = s.rstrip()[-1] in "。！？”"
     out = []
     for title, fields in entries:
         if title:
@@ -334,6 +349,7 @@ def yaml_scalar(v: object) -> str:
 
 def render(art: Article) -> str:
     out = ["---"]
+    art.body = [keep_slogan_gaps(b) for b in art.body]
     for k in FRONT_KEYS:
         if k in art.front and art.front[k] not in ("", [], None):
             out.append(f"{k}: {yaml_scalar(art.front[k])}")
