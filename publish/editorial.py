@@ -140,7 +140,7 @@ def fix_dashes(text: str) -> str:
 
 _CTX_BEFORE = f"[{HAN}{re.escape(CJK_CLOSE)}…）]"
 _ASCII_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
-_PUNCT_RE = re.compile(f"(?<={_CTX_BEFORE})[ \t]*([,;:!?])(?![0-9A-Za-z/])")
+_PUNCT_RE = re.compile(f"(?<={_CTX_BEFORE})[ \t]*([,;:!?])(?![0-9A-Za-z/])[ \t]*")
 _PUNCT_BEFORE_HAN_RE = re.compile(f"(?<=[0-9A-Za-z%）)])([,;:!?])[ \t]*(?=[{HAN}])")
 _PAREN_RE = re.compile(r"(?<![\]\\])\(([^()\n]*)\)")
 _BULLET_RE = re.compile(f"(?<=[{HAN}0-9A-Za-z”》])[ \t]*[•∙・][ \t]*(?=[{HAN}0-9A-Za-z“《])")
