@@ -1,0 +1,184 @@
+"""Schemas of publication.yaml and of article front matter.
+
+Each key is declared once with its kind; `check` converts a YAML mapping to
+clean Python values and reports every problem (missing, wrong type, unknown
+key with a "did you mean") at the key's own line and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .diagnostics import Report
+from .yamlsource import YamlDoc
+
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
+_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+
+
+class Invalid(Exception):
+    """A value has the wrong kind; the message says what was expected."""
+
+
+def text(value: Any) -> str:
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        raise Invalid("expected text")
+    if isinstance(value, (dt.date, int, float)):
+        return str(value)
+    result = str(value).strip()
+    if not result:
+        raise Invalid("must not be empty")
+    return result
+
+
+def texts(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (text(value),)
+    if not isinstance(value, list):
+        raise Invalid("expected a list of text")
+    return tuple(text(v) for v in value)
+
+
+def date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise Invalid("expected an ISO date such as 2020-02-15")
+
+
+def lang(value: Any) -> str:
+    if not isinstance(value, str) or not _LANG.match(value):
+        raise Invalid("expected a BCP 47 language tag such as zh-CN")
+    return value
+
+
+def slug(value: Any) -> str:
+    if not isinstance(value, str) or not _SLUG.match(value):
+        raise Invalid("expected ASCII letters, digits, '.', '-' or '_' (it names the output files)")
+    return value
+
+
+def columns(value: Any) -> int:
+    if isinstance(value, bool) or value not in (1, 2):
+        raise Invalid("expected 1 or 2")
+    return int(value)
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("expected true or false")
+    return value
+
+
+def length_mm(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    match = _LENGTH.match(str(value))
+    if not match:
+        raise Invalid("expected a length such as 210mm, 21cm or 8.5in")
+    return float(match.group(1)) * _MM[match.group(2)]
+
+
+def anything(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Key:
+    convert: Callable[[Any], Any]
+    required: bool = False
+
+
+PAGE = {
+    "width": Key(length_mm),
+    "height": Key(length_mm),
+    "bleed": Key(length_mm),
+    "recto_openers": Key(boolean),
+}
+
+PUBLICATION = {
+    "title": Key(text, required=True),
+    "subtitle": Key(text),
+    "edition": Key(text),
+    "number": Key(text),
+    "date": Key(date),
+    "language": Key(lang),
+    "running_head": Key(text),
+    "authors": Key(texts),
+    "editors": Key(texts),
+    "publisher": Key(text),
+    "identifier": Key(text),
+    "rights": Key(text),
+    "slug": Key(slug),
+    "cover": Key(text),
+    "page": Key(anything),  # checked against PAGE
+    "contents": Key(anything, required=True),  # checked by manuscript.py, which knows the articles
+}
+
+ARTICLE = {
+    "title": Key(text, required=True),
+    "kicker": Key(text),
+    "subtitle": Key(text),
+    "authors": Key(texts),
+    "author_note": Key(text),
+    "source": Key(text),
+    "summary": Key(text),
+    "date": Key(date),
+    "lang": Key(lang),
+    "columns": Key(columns),
+}
+
+SECTION = {
+    "title": Key(text, required=True),
+    "title_en": Key(text),
+    "articles": Key(anything, required=True),
+}
+
+
+def check(doc: YamlDoc, base: tuple, schema: dict[str, Key], report: Report, path: Path,
+          line_offset: int = 0, what: str = "") -> dict[str, Any]:
+    """Convert the mapping at `base` in `doc` by `schema`; report every problem."""
+    mapping = doc.data
+    for key in base:
+        mapping = mapping[key]
+    if not isinstance(mapping, dict):
+        line, col = doc.mark(base, line_offset)
+        report.error("E104", f"{what or 'this'} must be a mapping of keys to values", path, line, col)
+        return {}
+    clean: dict[str, Any] = {}
+    for key, value in mapping.items():
+        line, col = doc.mark(base + (key,), line_offset)
+        spec = schema.get(key) if isinstance(key, str) else None
+        if spec is None:
+            close = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(schema)
+            report.error("E105", f"unknown key '{key}'", path, line, col, hint)
+            continue
+        if value is None:
+            if spec.required:
+                report.error("E103", f"'{key}' is required and must not be empty", path, line, col)
+            continue
+        try:
+            clean[key] = spec.convert(value)
+        except Invalid as exc:
+            shown = repr(value) if len(repr(value)) < 40 else repr(value)[:37] + "..."
+            report.error("E104", f"'{key}': {exc} (got {shown})", path, line, col)
+    for key, spec in schema.items():
+        if spec.required and key not in mapping:
+            line, col = doc.mark(base, line_offset)
+            report.error("E103", f"missing required key '{key}'" + (f" in {what}" if what else ""),
+                         path, line, col)
+    return clean

@@ -1,0 +1,455 @@
+"""Markdown → XHTML fragment for one article (markdown-it-py + mdit-py-plugins).
+
+The parser is CommonMark with tables, footnotes and two containers (pullquote,
+sidebar); this module adds only rendering rules: figures with captions and
+credits, EPUB 3 footnotes, Chinese line joining and typography, Pygments code,
+sanitized raw HTML, and project-confined images. Problems become diagnostics
+at the Markdown line they come from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+import nh3
+from lxml import etree, html as lxml_html
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from .diagnostics import Report
+from .model import Article, Asset, Figure, Link, RenderedArticle
+from .sandbox import OutsideProject, is_remote, resolve
+from .typography import is_cjk, typeset
+
+CREDIT = re.compile(r"^(?:(?:图|供图|摄影|制图|图片|图片来源|来源|资料图)\s*[/／:：]|.*\s摄$)")
+FOOTNOTE_LEFTOVER = re.compile(r"\[\^([^\]\s]+)\]")
+UNSAFE_HTML = re.compile(r"<\s*(script|iframe|object|embed|style|link|meta|form)\b|\son\w+\s*=|javascript:", re.I)
+ALLOWED_TAGS = {"a", "abbr", "b", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q",
+                "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "u", "var", "wbr",
+                "div", "p", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "hr", "pre", "table", "thead",
+                "tbody", "tfoot", "tr", "th", "td", "caption", "h2", "h3", "h4", "h5", "h6"}
+ALLOWED_ATTRS = {"*": {"class", "id", "lang", "title"}, "a": {"href"}, "td": {"colspan", "rowspan"},
+                 "th": {"colspan", "rowspan", "scope"}, "ol": {"start"}}
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+def pygments_css(scope: str = ".code") -> str:
+    return HtmlFormatter(style="friendly").get_style_defs(scope)
+
+
+@dataclass
+class _State:
+    """Per-article facts gathered while rendering; turned into a RenderedArticle at the end."""
+
+    article: Article
+    root: Path
+    report: Report
+    next_figure: int
+    figures: list[Figure] = field(default_factory=list)
+    assets: dict[Path, Asset] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+    links: list[Link] = field(default_factory=list)
+    headings: int = 0
+    paragraphs: int = 0
+
+    def line(self, token: Token | None) -> int:
+        if token is not None and token.map:
+            return self.article.body.first_line + token.map[0]
+        return self.article.body.first_line
+
+    def anchor(self, local: str) -> str:
+        return f"{self.article.name}-{local}"
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin, inline=False)
+    md.use(container_plugin, "pullquote")
+    md.use(container_plugin, "sidebar")
+    md.core.ruler.push("figures", _mark_figures)
+    md.core.ruler.push("heading_ids", _heading_ids)
+    md.core.ruler.push("child_lines", _child_lines)
+    return md
+
+
+HEADING_ID = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
+
+
+def _child_lines(state) -> None:
+    """Inline tokens (links, images) get their block's line, for diagnostics."""
+    for token in state.tokens:
+        if token.type == "inline" and token.map:
+            for child in token.children or []:
+                child.map = child.map or token.map
+
+
+def _heading_ids(state) -> None:
+    """`## 小标题 {#anchor}` sets the heading's id, as in pandoc and markdown-it-anchor."""
+    for i, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        inline = state.tokens[i + 1]
+        last = inline.children[-1] if inline.children else None
+        if last is not None and last.type == "text":
+            match = HEADING_ID.search(last.content)
+            if match:
+                last.content = last.content[:match.start()]
+                token.attrSet("id", match.group(1))
+
+
+def _mark_figures(state) -> None:
+    """A paragraph that starts with an image followed only by caption lines becomes a figure token."""
+    tokens = state.tokens
+    for i in range(len(tokens) - 2):
+        opening, inline, closing = tokens[i:i + 3]
+        if opening.type != "paragraph_open" or inline.type != "inline" or closing.type != "paragraph_close":
+            continue
+        children = inline.children or []
+        if not children or children[0].type != "image":
+            continue
+        if len(children) > 1 and children[1].type not in ("softbreak", "hardbreak"):
+            continue
+        lines: list[list[Token]] = [[]]
+        for child in children[2:]:
+            if child.type in ("softbreak", "hardbreak"):
+                lines.append([])
+            else:
+                lines[-1].append(child)
+        lines = [ln for ln in lines if ln]
+        credit: list[Token] = []
+        if lines:
+            last_text = "".join(t.content for t in lines[-1] if t.type == "text").strip()
+            if CREDIT.match(last_text):
+                credit = lines.pop()
+        caption: list[Token] = []
+        for number, line in enumerate(lines):
+            if number:
+                caption.append(Token("softbreak", "br", 0))
+            caption.extend(line)
+        opening.type = "figure"
+        opening.meta = {"image": children[0], "caption": caption, "credit": credit}
+        inline.type = "figure_inline"
+        inline.children = []
+        inline.content = ""
+        closing.type = "figure_close"
+
+
+class Renderer:
+    """Renders articles in publication order; figure numbers run on across articles."""
+
+    def __init__(self, root: Path, report: Report):
+        self.root = root
+        self.report = report
+        self.md = _parser()
+        self.next_figure = 1
+        rules = self.md.renderer.rules.__setitem__
+        rules("text", self._text)
+        rules("softbreak", self._softbreak)
+        rules("image", self._image)
+        rules("link_open", self._link_open)
+        rules("heading_open", self._heading_open)
+        rules("heading_close", self._heading_close)
+        rules("fence", self._fence)
+        rules("code_block", self._fence)
+        rules("html_block", self._html)
+        rules("html_inline", self._html)
+        rules("figure", self._figure)
+        rules("figure_inline", lambda *a: "")
+        rules("figure_close", lambda *a: "")
+        rules("container_pullquote_open", self._pullquote)
+        rules("container_pullquote_close", lambda *a: "</blockquote>\n")
+        rules("container_sidebar_open", self._sidebar)
+        rules("container_sidebar_close", lambda *a: "</aside>\n")
+        rules("footnote_ref", self._footnote_ref)
+        rules("footnote_block_open", self._footnote_block_open)
+        rules("footnote_block_close", lambda *a: "</section>\n")
+        rules("footnote_open", self._footnote_open)
+        rules("footnote_close", lambda *a: "</aside>\n")
+        rules("footnote_anchor", self._footnote_anchor)
+        rules("paragraph_open", self._paragraph_open)
+        rules("table_open", lambda *a: '<div class="table"><table>\n')
+        rules("table_close", lambda *a: "</table></div>\n")
+
+    # -- the entry point -----------------------------------------------------------------
+
+    def render(self, article: Article) -> RenderedArticle:
+        state = _State(article, self.root, self.report, self.next_figure)
+        env = {"state": state}
+        tokens = self.md.parse(article.body.text, env)
+        self._check_leftover_footnotes(tokens, state)
+        body = self.md.renderer.render(tokens, self.md.options, env)
+        self.next_figure = state.next_figure
+        state.ids.add(article.name)
+        return RenderedArticle(
+            article=article,
+            html=body,
+            figures=tuple(state.figures),
+            assets=tuple(state.assets.values()),
+            ids=frozenset(state.ids),
+            links=tuple(state.links),
+            has_notes=any(t.type == "footnote_block_open" for t in tokens),
+        )
+
+    # -- inline text -----------------------------------------------------------------
+
+    @staticmethod
+    def _neighbour(tokens, idx: int, step: int) -> str:
+        j = idx + step
+        while 0 <= j < len(tokens):
+            token = tokens[j]
+            if token.type == "text" and token.content:
+                return token.content
+            if token.type in ("softbreak", "hardbreak"):
+                return ""
+            j += step
+        return ""
+
+    def _text(self, tokens, idx, options, env) -> str:
+        return typeset(tokens[idx].content, self._neighbour(tokens, idx, -1), self._neighbour(tokens, idx, 1))
+
+    def _softbreak(self, tokens, idx, options, env) -> str:
+        # A line break between Chinese characters is no space: join the lines.
+        before = self._neighbour(tokens, idx, -1)[-1:]
+        after = self._neighbour(tokens, idx, 1)[:1]
+        if (before and is_cjk(before)) or (after and is_cjk(after)):
+            return ""
+        return "\n"
+
+    def _link_open(self, tokens, idx, options, env) -> str:
+        state: _State = env["state"]
+        token = tokens[idx]
+        href = token.attrGet("href") or ""
+        if is_remote(href) or href.startswith("mailto:"):
+            if href.lower().startswith("javascript:"):
+                self.report.warning("W211", "a javascript: link was removed", state.article.path,
+                                    state.line(token))
+                return "<a>"
+            return f'<a href="{escape(href)}">'
+        if href.lower().startswith(("javascript:", "data:", "vbscript:")):
+            self.report.warning("W211", f"an unsafe link was removed: {href[:40]}", state.article.path,
+                                state.line(token))
+            return "<a>"
+        target = self._internal_target(href, state)
+        state.links.append(Link(target, state.line(token)))
+        return f'<a href="#{escape(target)}">'
+
+    @staticmethod
+    def _internal_target(href: str, state: _State) -> str:
+        """`other.md#x` → `other-x`; `other.md` → `other`; `#x` → `<this>-x`."""
+        path, _, fragment = href.partition("#")
+        name = Path(path).stem if path else state.article.name
+        return f"{name}-{fragment}" if fragment else name
+
+    # -- blocks -----------------------------------------------------------------
+
+    def _heading_open(self, tokens, idx, options, env) -> str:
+        state: _State = env["state"]
+        token = tokens[idx]
+        level = max(2, int(token.tag[1]))  # h1 is the article title
+        token.meta["level"] = level
+        state.headings += 1
+        explicit = token.attrGet("id")
+        anchor = state.anchor(str(explicit) if explicit else f"h{state.headings}")
+        state.ids.add(anchor)
+        return f'<h{level} id="{escape(anchor)}">'
+
+    def _heading_close(self, tokens, idx, options, env) -> str:
+        opening = next(t for t in reversed(tokens[:idx]) if t.type == "heading_open")
+        return f"</h{opening.meta['level']}>\n"
+
+    def _fence(self, tokens, idx, options, env) -> str:
+        state: _State = env["state"]
+        token = tokens[idx]
+        language = (token.info or "").strip().split(" ")[0]
+        code = token.content
+        if language:
+            try:
+                lexer = get_lexer_by_name(language)
+            except ClassNotFound:
+                self.report.warning("W212", f"unknown code language '{language}': not highlighted",
+                                    state.article.path, state.line(token))
+            else:
+                body = highlight(code, lexer, _FORMATTER)
+                return f'<pre class="code" data-lang="{escape(language)}"><code>{body}</code></pre>\n'
+        return f'<pre class="code"><code>{escape(code, quote=False)}</code></pre>\n'
+
+    def _html(self, tokens, idx, options, env) -> str:
+        state: _State = env["state"]
+        token = tokens[idx]
+        raw = token.content
+        if UNSAFE_HTML.search(raw):
+            self.report.warning("W211", "raw HTML was sanitized: scripts, frames, styles and event handlers "
+                                "are removed", state.article.path, state.line(token))
+        clean = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS, url_schemes={"http", "https", "mailto"},
+                          link_rel=None)
+        if not clean.strip():
+            return ""
+        # Re-serialize as XML so that the EPUB's XHTML stays well-formed.
+        parts = lxml_html.fragments_fromstring(clean)
+        out = []
+        for part in parts:
+            if isinstance(part, str):
+                out.append(escape(part, quote=False))
+            else:
+                out.append(etree.tostring(part, method="xml", encoding="unicode", with_tail=True))
+        return "".join(out) + ("\n" if token.type == "html_block" else "")
+
+    def _paragraph_open(self, tokens, idx, options, env) -> str:
+        # Every paragraph gets an id: the page-list maps printed pages to them.
+        state: _State = env["state"]
+        if tokens[idx].hidden:  # tight list items: no <p>
+            return ""
+        state.paragraphs += 1
+        return f'<p id="{state.anchor(f"p{state.paragraphs}")}">'
+
+    def _pullquote(self, tokens, idx, options, env) -> str:
+        return '<blockquote class="pullquote" role="doc-pullquote" epub:type="pullquote">\n'
+
+    def _sidebar(self, tokens, idx, options, env) -> str:
+        title = tokens[idx].info.strip()[len("sidebar"):].strip()
+        heading = f'<p class="sidebar-title">{typeset(title)}</p>\n' if title else ""
+        label = f' aria-label="{escape(title)}"' if title else ""
+        return f'<aside class="sidebar" epub:type="sidebar" role="complementary"{label}>\n{heading}'
+
+    # -- figures and images -----------------------------------------------------------------
+
+    def _asset(self, token: Token, state: _State) -> Asset | None:
+        src = token.attrGet("src") or ""
+        path, line = state.article.path, state.line(token)
+        if is_remote(src):
+            self.report.warning("W204", f"remote image not fetched: {src}", path, line, 1,
+                                "download it into manuscript/images/ and link the local copy")
+            return None
+        manuscript = self.root / "manuscript"
+        try:
+            candidates = [resolve(self.root, path.parent, src), resolve(self.root, manuscript, src)]
+        except OutsideProject as exc:
+            self.report.error("E205", str(exc), path, line, 1)
+            return None
+        source = next((c for c in candidates if c.is_file()), None)
+        if source is None:
+            self.report.error("E201", f"image not found: {src}", path, line, 1,
+                              "paths are relative to the article file (../images/x.png) or to manuscript/")
+            return None
+        if source not in state.assets:
+            state.assets[source] = Asset(source, asset_href(self.root, source), path, line)
+        return state.assets[source]
+
+    def _image(self, tokens, idx, options, env) -> str:
+        state: _State = env["state"]
+        token = tokens[idx]
+        asset = self._asset(token, state)
+        alt = self.md.renderer.renderInlineAsText(token.children or [], options, env)
+        if not alt.strip():
+            self.report.warning("W213", "image without alt text", state.article.path, state.line(token), 1,
+                                "write a short description between the brackets: ![description](file.png)")
+        if asset is None:
+            return f'<span class="missing-image">{escape(alt)}</span>'
+        return f'<img src="{escape(asset.href)}" alt="{escape(alt)}" />'
+
+    def _figure(self, tokens, idx, options, env) -> str:
+        state: _State = env["state"]
+        token = tokens[idx]
+        image: Token = token.meta["image"]
+        image.map = token.map
+        asset = self._asset(image, state)
+        alt = self.md.renderer.renderInlineAsText(image.children or [], options, env).strip()
+        if not alt:
+            self.report.warning("W213", "figure image without alt text", state.article.path, state.line(token), 1,
+                                "write a short description between the brackets: ![description](file.png)")
+        caption_html = self.md.renderer.render(token.meta["caption"], options, env)
+        credit_html = self.md.renderer.render(token.meta["credit"], options, env)
+        caption_text = self.md.renderer.renderInlineAsText(token.meta["caption"], options, env)
+        credit_text = self.md.renderer.renderInlineAsText(token.meta["credit"], options, env) or None
+        number = state.next_figure
+        state.next_figure += 1
+        anchor = state.anchor(f"fig{number}")
+        state.ids.add(anchor)
+        state.figures.append(Figure(number, anchor, alt, caption_text, credit_text, asset))
+        if asset is None:
+            picture = f'<p class="missing-image">{escape(alt)}</p>'
+        else:
+            picture = f'<img src="{escape(asset.href)}" alt="{escape(alt)}" />'
+        parts = [f'<figure id="{anchor}" class="figure">', picture, '<figcaption>',
+                 f'<span class="figure-label">图{number}</span>']
+        if caption_html:
+            parts.append(f'<span class="caption">{caption_html}</span>')
+        if credit_html:
+            parts.append(f'<span class="credit">{credit_html}</span>')
+        parts.append("</figcaption></figure>\n")
+        return "".join(parts)
+
+    # -- footnotes (EPUB 3 pop-up notes, links both ways) ------------------------------------
+
+    def _footnote_ref(self, tokens, idx, options, env) -> str:
+        state: _State = env["state"]
+        meta = tokens[idx].meta
+        number = meta["id"] + 1
+        sub = meta.get("subId", 0)
+        ref = state.anchor(f"fnref{number}" + (f"-{sub}" if sub else ""))
+        state.ids.add(ref)
+        target = state.anchor(f"fn{number}")
+        return (f'<sup class="noteref"><a epub:type="noteref" role="doc-noteref" id="{ref}" '
+                f'href="#{target}">{number}</a></sup>')
+
+    def _footnote_block_open(self, tokens, idx, options, env) -> str:
+        return '<section class="footnotes" aria-label="注释">\n'
+
+    def _footnote_open(self, tokens, idx, options, env) -> str:
+        state: _State = env["state"]
+        number = tokens[idx].meta["id"] + 1
+        anchor = state.anchor(f"fn{number}")
+        state.ids.add(anchor)
+        return (f'<aside epub:type="footnote" role="doc-footnote" class="footnote" id="{anchor}">'
+                f'<span class="footnote-number">{number}</span>')
+
+    def _footnote_anchor(self, tokens, idx, options, env) -> str:
+        state: _State = env["state"]
+        meta = tokens[idx].meta
+        number = meta["id"] + 1
+        sub = meta.get("subId", 0)
+        ref = state.anchor(f"fnref{number}" + (f"-{sub}" if sub else ""))
+        return f' <a class="backlink" role="doc-backlink" href="#{ref}" aria-label="返回正文">↩</a>'
+
+    def _check_leftover_footnotes(self, tokens: list[Token], state: _State) -> None:
+        for token in tokens:
+            if token.type != "inline":
+                continue
+            for child in token.children or []:
+                if child.type == "text":
+                    for match in FOOTNOTE_LEFTOVER.finditer(child.content):
+                        self.report.error("E207", f"footnote reference [^{match.group(1)}] has no definition",
+                                          state.article.path, state.line(token), 1,
+                                          f"add a line '[^{match.group(1)}]: 注释文字' at the end of the article")
+
+
+def asset_href(root: Path, source: Path) -> str:
+    """Where an image lives inside the outputs: images/<name>, unique and ASCII-safe."""
+    images = (root / "manuscript" / "images").resolve()
+    relative = source.relative_to(images) if images in source.parents else Path(source.name)
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", "-".join(relative.parts))
+    return f"images/{safe}"
+
+
+def render_all(articles, root: Path, report: Report) -> tuple[RenderedArticle, ...]:
+    """Render every article in order, then check the internal links across all of them."""
+    renderer = Renderer(root, report)
+    rendered = tuple(renderer.render(article) for article in articles)
+    known = set().union(*(r.ids for r in rendered)) if rendered else set()
+    for item in rendered:
+        for link in item.links:
+            if link.target not in known:
+                report.error("E206", f"broken internal link: nothing has the id '{link.target}'",
+                             item.article.path, link.line, 1,
+                             "link to another article as name.md, or to a heading of it as name.md#id")
+    return rendered

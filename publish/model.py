@@ -1,0 +1,142 @@
+"""The document model: what a publication is, independent of any file format.
+
+Frozen dataclasses, built once by `manuscript.load` and then only read. No I/O here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A Markdown body and where it starts in its file, for line numbers in diagnostics."""
+
+    text: str
+    path: Path
+    first_line: int  # 1-based line of the body's first line in `path`
+
+
+@dataclass(frozen=True)
+class Article:
+    name: str  # file stem, ASCII; also the EPUB file name and the HTML id prefix
+    title: str
+    body: SourceText
+    kicker: str | None = None
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    author_note: str | None = None
+    source: str | None = None
+    summary: str | None = None
+    date: dt.date | None = None
+    lang: str | None = None
+    columns: int = 1
+    section: str | None = None  # title of the section (栏目) it belongs to
+
+    @property
+    def path(self) -> Path:
+        return self.body.path
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str | None  # None: articles listed at the top level of `contents`
+    title_en: str | None
+    articles: tuple[Article, ...]
+
+    @property
+    def label(self) -> str:
+        if self.title and self.title_en:
+            return f"{self.title} {self.title_en}"
+        return self.title or ""
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    width_mm: float = 210.0
+    height_mm: float = 285.0
+    bleed_mm: float = 3.0
+    recto_openers: bool = False
+
+
+@dataclass(frozen=True)
+class Publication:
+    root: Path  # the project directory
+    title: str
+    identifier: str
+    slug: str
+    language: str
+    sections: tuple[Section, ...]
+    subtitle: str | None = None
+    edition: str | None = None
+    number: str | None = None
+    date: dt.date | None = None
+    running_head: str | None = None
+    authors: tuple[str, ...] = ()
+    editors: tuple[str, ...] = ()
+    publisher: str | None = None
+    rights: str | None = None
+    cover: Path | None = None
+    page: PageGeometry = field(default_factory=PageGeometry)
+
+    @property
+    def manuscript(self) -> Path:
+        return self.root / "manuscript"
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a for s in self.sections for a in s.articles)
+
+    @property
+    def head(self) -> str:
+        """The verso running head: publication and edition."""
+        if self.running_head:
+            return self.running_head
+        return " ".join(x for x in (self.title, self.edition) if x)
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file the output embeds: `href` is its path inside the EPUB and the PDF's virtual root."""
+
+    source: Path
+    href: str  # e.g. "images/p03-meeting.png"
+    used_in: Path = field(default=Path(), compare=False)  # first article that uses it, for diagnostics
+    line: int = field(default=1, compare=False)
+
+
+@dataclass(frozen=True)
+class Figure:
+    number: int  # 图N, counted across the whole publication
+    id: str
+    alt: str
+    caption: str  # plain text
+    credit: str | None
+    asset: Asset | None  # None when the image could not be used (remote, missing)
+
+
+@dataclass(frozen=True)
+class Link:
+    """An internal link, checked once every article is rendered."""
+
+    target: str  # an element id
+    line: int
+
+
+@dataclass(frozen=True)
+class RenderedArticle:
+    """An article as an XHTML fragment (the body only), with what the writers need to know of it."""
+
+    article: Article
+    html: str
+    figures: tuple[Figure, ...]
+    assets: tuple[Asset, ...]
+    ids: frozenset[str]
+    links: tuple[Link, ...]
+    has_notes: bool
+
+    @property
+    def name(self) -> str:
+        return self.article.name

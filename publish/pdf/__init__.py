@@ -1,0 +1,1 @@
+"""PDF output: WeasyPrint with a confined URL fetcher and Chinese justification."""

@@ -1,0 +1,88 @@
+"""Inter-character justification for Chinese in WeasyPrint.
+
+WeasyPrint 70 justifies by widening spaces only (layout/inline.py counts U+0020 and
+U+00A0), so a Chinese paragraph, which has none, stays ragged. This extension makes
+the gap after every CJK character that is followed by another character in the same
+text box expandable too:
+- `count_expandable_spaces` counts those gaps, so `justify_line` spreads the line's
+  slack over them and widens each text box accordingly;
+- `Layout.set_text(justify=True)`, which runs when a justified box is drawn, gives
+  each such character a Pango letter-spacing of the box's justification spacing,
+  so the glyphs are drawn where the widened box expects them.
+It touches WeasyPrint internals: the version is pinned in pyproject.toml and
+tests/pdf/test_justify.py fails if an upgrade breaks it.
+"""
+
+from __future__ import annotations
+
+import re
+
+PINNED = "70.0"
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef" \
+       "\U00020000-\U0003134f\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
+# A CJK character followed by a character that is not itself a (justifiable) space.
+GAP = re.compile(f"[{_CJK}](?=[^ \u00a0\n])")
+_installed = False
+
+
+def expandable(text: str) -> int:
+    return text.count(" ") + text.count("\u00a0") + len(GAP.findall(text))
+
+
+def install() -> None:
+    """Patch WeasyPrint once per process; idempotent."""
+    global _installed
+    if _installed:
+        return
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import ffi, pango
+
+    if weasyprint.__version__ != PINNED:
+        import warnings
+
+        warnings.warn(f"CJK justification was written for WeasyPrint {PINNED}, found {weasyprint.__version__}",
+                      stacklevel=2)
+
+    def count_expandable_spaces(box):
+        if isinstance(box, boxes.TextBox):
+            return expandable(box.text)
+        if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            return sum(count_expandable_spaces(child) for child in box.children)
+        return 0
+
+    original_set_text = line_break.Layout.set_text
+    to_units = line_break.TO_UNITS
+
+    def set_text(self, text, justify=False):
+        original_set_text(self, text, justify)
+        if not (justify and self.justification_spacing and self.text):
+            return
+        letter_spacing = self.style["letter_spacing"]
+        base = 0 if letter_spacing == "normal" else int(letter_spacing * to_units)
+        spacing = base + int(self.justification_spacing * to_units)
+        attr_list = pango.pango_layout_get_attributes(self.layout)
+        if attr_list == ffi.NULL:
+            attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+        offsets = _byte_offsets(self.text)
+        for match in GAP.finditer(self.text):
+            attr = pango.pango_attr_letter_spacing_new(spacing)
+            attr.start_index = offsets[match.start()]
+            attr.end_index = offsets[match.end()]
+            pango.pango_attr_list_change(attr_list, attr)
+        pango.pango_layout_set_attributes(self.layout, attr_list)
+
+    inline.count_expandable_spaces = count_expandable_spaces
+    line_break.Layout.set_text = set_text
+    _installed = True
+
+
+def _byte_offsets(text: str) -> list[int]:
+    offsets, position = [], 0
+    for char in text:
+        offsets.append(position)
+        position += len(char.encode())
+    offsets.append(position)
+    return offsets

@@ -1,0 +1,83 @@
+"""PDF writer (WeasyPrint): the whole publication as one paged HTML document.
+
+Two variants from one layout: `screen` (tagged, PDF/UA-1) and `print` (trim, bleed,
+crop marks, PDF/X-4). The layout also yields the page map the EPUB's page-list uses.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..assets import ImageInfo
+from ..diagnostics import Report
+from ..fonts import FontFace
+from ..model import Publication, RenderedArticle
+from ..pagelist import PageMark
+from ..theme import Theme
+from ..typography import typeset
+from . import justify
+from .fetcher import ConfinedFetcher
+from .pagemap import page_marks
+
+VARIANTS = ("screen", "print")
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    data: bytes
+    pages: int
+    marks: tuple[PageMark, ...]
+
+
+def page_css(pub: Publication, variant: str) -> str:
+    geometry = pub.page
+    rules = [f"@page {{ size: {geometry.width_mm}mm {geometry.height_mm}mm; }}"]
+    if variant == "print":
+        rules.append(f"@page {{ bleed: {geometry.bleed_mm}mm; marks: crop; }}")
+        rules.append(f"@page cover {{ bleed: {geometry.bleed_mm}mm; marks: crop; }}")
+    if geometry.recto_openers:
+        rules.append(".article { break-before: right; }")
+    return "\n".join(rules)
+
+
+def font_css(faces: tuple[FontFace, ...]) -> str:
+    return "\n".join(f'@font-face {{ font-family: "{f.family}"; font-weight: {f.weight}; font-style: normal; '
+                     f'src: url("fonts/{f.file_name}"); }}' for f in faces)
+
+
+def build_pdf(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dict[str, ImageInfo],
+              faces: tuple[FontFace, ...], theme: Theme, variant: str, report: Report) -> PdfResult:
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    justify.install()
+    theme.env.filters["cjk"] = lambda value: Markup(typeset(str(value)))
+    files = {info.asset.href: info.asset.source for info in images.values()}
+    files.update({f"fonts/{face.file_name}": face.path for face in faces})
+    cover_href = None
+    if pub.cover is not None:
+        cover_href = "images/cover" + pub.cover.suffix.lower()
+        files[cover_href] = pub.cover
+    sections = {a.name: s for s in pub.sections for a in s.articles}
+    keywords = "、".join(s.title for s in pub.sections if s.title)
+    html_text = theme.render("print/book.html", pub=pub, articles=rendered, sections=sections,
+                             cover_href=cover_href, keywords=keywords)
+    fetcher = ConfinedFetcher(pub.root / "build" / ".virtual", files)
+    font_config = FontConfiguration()
+    stylesheets = [
+        CSS(string=font_css(faces), font_config=font_config, url_fetcher=fetcher, base_url=fetcher.base_url),
+        CSS(string=theme.css("print.css"), font_config=font_config, url_fetcher=fetcher, base_url=fetcher.base_url),
+        CSS(string=page_css(pub, variant), font_config=font_config),
+    ]
+    html = HTML(string=html_text, base_url=fetcher.base_url, url_fetcher=fetcher)
+    document = html.render(stylesheets=stylesheets, font_config=font_config, presentational_hints=True)
+    marks = tuple(page_marks(document, {r.name for r in rendered}))
+    out = io.BytesIO()
+    document.write_pdf(out, pdf_variant="pdf/x-4" if variant == "print" else "pdf/ua-1")
+    for url in fetcher.refused:
+        report.warning("W204", f"not fetched during the PDF build: {url}", pub.root / "styles", 1, 1)
+    return PdfResult(out.getvalue(), len(document.pages), marks)
