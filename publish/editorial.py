@@ -175,6 +175,9 @@ def fix_fullwidth_punctuation(text: str) -> str:
         return m.group(0)
 
     text = _PAREN_RE.sub(paren, text)
+    # a half-converted pair: "( 本文……。）" / "（注 )"
+    text = re.sub(f"\\([ \t]*(?=[{HAN}][^()（）\n]*）)", "（", text)
+    text = re.sub(f"(（[^()（）\n]*)[ \t]*\\)", lambda m: m.group(1).rstrip() + "）" if _HAN_RE.search(m.group(1)) else m.group(0), text)
     text = _BULLET_RE.sub("·", text)
     text = _STRAIGHT_QUOTES_RE.sub(lambda m: "“" + m.group(1) + "”", text)
     return text
@@ -195,6 +198,8 @@ _SPACE_RULES = [
     # Han <space> digit, digit <space> Han
     re.compile(f"(?<=[{HAN}]){_SP}(?=[0-9])"),
     re.compile(f"(?<=[0-9%]){_SP}(?=[{HAN}])"),
+    # Han <space> "+" / "%": 10万 + → 10万+
+    re.compile(f"(?<=[{HAN}]){_SP}(?=[+%](?:[^0-9A-Za-z]|$))"),
 ]
 _MULTI_SPACE_RE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 
@@ -205,6 +210,7 @@ def fix_spaces(text: str) -> str:
     * between two Han characters: ``这 正 是`` → ``这正是``;
     * between Han and full-width punctuation, either side: ``复工 ，`` → ``复工，``;
     * between Han and a number: ``2 月 23 日`` → ``2月23日``;
+    * before a trailing ``+``/``%`` after Han: ``68亿 +`` → ``68亿+``;
     * runs of spaces between a Han character and a Latin word collapse to
       one: ``使用  Linux  系统`` → ``使用 Linux 系统``;
     * kept: ``Tim B Lee``, ``App Store``, ``IC photo``, ``5 000``;

@@ -213,7 +213,7 @@ def events(seed: Seed, ranges: str, heading: bool = True) -> list[str]:
         if FIELD_RE.match(s):
             if not entries:
                 entries.append(([], []))
-            for part in re.split(r"\s{2,}", s):
+            for part in re.split(r"\s{2,}", re.sub(r"([：:])\s+", r"\1", s)):
                 if part.strip():
                     entries[-1][1].append(re.sub(r"^([\u4e00-\u9fff]{1,5})\s*[：:]\s*", r"\1：", part.strip()))
             prev_kind = "field"
@@ -255,10 +255,10 @@ def caption_parts(text: str) -> tuple[str, str]:
 
 
 def alt_text(caption: str) -> str:
-    c = re.sub(r"[。，；].*$", "", caption) or caption
-    c = re.sub(r"^\d{4}年\d{1,2}月\d{1,2}日(?:晚|凌晨)?，?", "", c) or c
-    if len(c) > 28:
-        c = c[:28] + "……"
+    c = re.sub(r"^[\d年月日至晚凌晨上下午中\-—]+，", "", caption.strip()) or caption
+    c = re.sub(r"[。；].*$", "", c) or c
+    if len(c) > 36:
+        c = c[:36] + "……"
     return f"占位图：{c}（原图未收录）"
 
 
