@@ -107,6 +107,7 @@ PAGE = {
     "height": Key(length_mm),
     "bleed": Key(length_mm),
     "recto_openers": Key(boolean),
+    "output_profile": Key(text),
 }
 
 PUBLICATION = {

@@ -76,6 +76,23 @@ def load_article(name: str, path: Path, section: str | None, report: Report) -> 
     return Article(name=name, body=SourceText(body, path, body_line), section=section, **meta)
 
 
+def _existing(root: Path, base: Path, reference: str | None, doc: YamlDoc, where: tuple, path: Path,
+              report: Report) -> Path | None:
+    """A file named in publication.yaml: inside the project and present, or a diagnostic."""
+    if reference is None:
+        return None
+    line, col = doc.mark(where)
+    try:
+        found = resolve(root, base, reference)
+    except OutsideProject as exc:
+        report.error("E205", str(exc), path, line, col)
+        return None
+    if not found.is_file():
+        report.error("E201", f"file not found: {reference}", path, line, col)
+        return None
+    return found
+
+
 def _stable_identifier(title: str, edition: str | None) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"publish:{title}:{edition or ''}"))
 
@@ -106,19 +123,10 @@ def load(root: Path) -> tuple[Publication | None, Report]:
             height_mm=geometry.get("height", page.height_mm),
             bleed_mm=geometry.get("bleed", page.bleed_mm),
             recto_openers=geometry.get("recto_openers", page.recto_openers),
+            output_profile=_existing(root, manuscript, geometry.get("output_profile"), doc,
+                                     ("page", "output_profile"), pub_path, report),
         )
-    cover = None
-    if "cover" in meta:
-        try:
-            cover = resolve(root, manuscript, meta["cover"])
-        except OutsideProject as exc:
-            line, col = doc.mark(("cover",))
-            report.error("E205", str(exc), pub_path, line, col)
-        else:
-            if not cover.is_file():
-                line, col = doc.mark(("cover",))
-                report.error("E201", f"cover image not found: {meta['cover']}", pub_path, line, col)
-                cover = None
+    cover = _existing(root, manuscript, meta.get("cover"), doc, ("cover",), pub_path, report)
     sections = _load_contents(doc, root, pub_path, report) if "contents" in doc.data else ()
     if report.errors or "title" not in meta:
         return None, report

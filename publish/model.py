@@ -59,6 +59,7 @@ class PageGeometry:
     height_mm: float = 285.0
     bleed_mm: float = 3.0
     recto_openers: bool = False
+    output_profile: Path | None = None  # the printer's ICC profile for the PDF/X output intent
 
 
 @dataclass(frozen=True)

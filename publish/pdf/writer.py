@@ -24,6 +24,10 @@ from .fetcher import ConfinedFetcher
 from .pagemap import page_marks
 
 VARIANTS = ("screen", "print")
+# Without a printer's profile (page.output_profile), the intent is sRGB: fine for digital
+# presses that take RGB PDF/X-4, while offset printers will ask for their CMYK profile.
+_COMPONENTS = {b"RGB ": "r g b", b"CMYK": "c m y k", b"GRAY": "k"}  # ICC header colour space
+_SRGB = Path(__import__("weasyprint").__file__).parent / "pdf" / "sRGB2014.icc"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,10 @@ def page_css(pub: Publication, variant: str) -> str:
     geometry = pub.page
     rules = [f"@page {{ size: {geometry.width_mm}mm {geometry.height_mm}mm; }}"]
     if variant == "print":
+        # The PDF/X output intent: WeasyPrint takes the profile declared here.
+        components = _COMPONENTS.get((pub.page.output_profile or _SRGB).read_bytes()[16:20], "r g b")
+        rules.append('@color-profile --output-intent { src: url("profiles/output-intent.icc"); '
+                     f"components: {components}; }}")
         rules.append(f"@page {{ bleed: {geometry.bleed_mm}mm; marks: crop; }}")
         rules.append(f"@page cover {{ bleed: {geometry.bleed_mm}mm; marks: crop; }}")
     if geometry.recto_openers:
@@ -58,6 +66,7 @@ def build_pdf(pub: Publication, rendered: tuple[RenderedArticle, ...], images: d
     theme.env.filters["cjk"] = lambda value: Markup(typeset(str(value)))
     files = {info.asset.href: info.asset.source for info in images.values()}
     files.update({f"fonts/{face.file_name}": face.path for face in faces})
+    files["profiles/output-intent.icc"] = pub.page.output_profile or _SRGB
     cover_href = None
     if pub.cover is not None:
         cover_href = "images/cover" + pub.cover.suffix.lower()
@@ -67,14 +76,16 @@ def build_pdf(pub: Publication, rendered: tuple[RenderedArticle, ...], images: d
     html_text = theme.render("print/book.html", pub=pub, articles=rendered, sections=sections,
                              cover_href=cover_href, keywords=keywords)
     fetcher = ConfinedFetcher(pub.root / "build" / ".virtual", files)
-    font_config = FontConfiguration()
-    stylesheets = [
-        CSS(string=font_css(faces), font_config=font_config, url_fetcher=fetcher, base_url=fetcher.base_url),
-        CSS(string=theme.css("print.css"), font_config=font_config, url_fetcher=fetcher, base_url=fetcher.base_url),
-        CSS(string=page_css(pub, variant), font_config=font_config),
-    ]
+    # Like fonts, @color-profile rules are honoured only through one shared registry.
+    font_config, color_profiles = FontConfiguration(), {}
+    shared = {"font_config": font_config, "color_profiles": color_profiles, "url_fetcher": fetcher,
+              "base_url": fetcher.base_url}
+    stylesheets = [CSS(string=font_css(faces), **shared), CSS(string=theme.css("print.css"), **shared),
+                   CSS(string=page_css(pub, variant), **shared)]
     html = HTML(string=html_text, base_url=fetcher.base_url, url_fetcher=fetcher)
-    document = html.render(stylesheets=stylesheets, font_config=font_config, presentational_hints=True)
+    intent = {"output_intent": "--output-intent"} if variant == "print" else {}
+    document = html.render(stylesheets=stylesheets, font_config=font_config, color_profiles=color_profiles,
+                           presentational_hints=True, **intent)
     marks = tuple(page_marks(document, {r.name for r in rendered}))
     out = io.BytesIO()
     document.write_pdf(out, pdf_variant="pdf/x-4" if variant == "print" else "pdf/ua-1")

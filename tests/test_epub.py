@@ -1,0 +1,89 @@
+"""The EPUB of the `basic` fixture: valid, structured, reproducible."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+from lxml import etree
+
+from conftest import epubcheck, epubcheck_counts
+
+NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
+      "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+
+
+def _epub(project):
+    return project / "build" / "test-monthly.epub"
+
+
+def test_epubcheck_reports_nothing(basic_build, tmp_path):
+    report = epubcheck(_epub(basic_build), tmp_path)
+    counts = epubcheck_counts(report)
+    messages = [(m["severity"], m["ID"], m["message"]) for m in report["messages"]]
+    assert counts.get("FATAL", 0) == 0 and counts.get("ERROR", 0) == 0 and counts.get("WARNING", 0) == 0, messages
+    assert counts.get("USAGE", 0) == 0, messages
+
+
+def test_one_xhtml_per_article_in_spine_order(basic_build):
+    with zipfile.ZipFile(_epub(basic_build)) as z:
+        opf = etree.fromstring(z.read("EPUB/content.opf"))
+    manifest = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:manifest/opf:item", NS)}
+    spine = [manifest[r.get("idref")] for r in opf.iterfind(".//opf:spine/opf:itemref", NS)]
+    assert spine == ["cover.xhtml", "title.xhtml", "nav.xhtml", "opening.xhtml", "figures.xhtml", "notes.xhtml",
+                     "closing.xhtml"]
+    assert opf.find(".//dc:language", NS).text == "zh-CN"
+    assert opf.find(".//opf:spine", NS).get("toc"), "toc.ncx must be referenced for EPUB 2 readers"
+
+
+def test_every_document_is_utf8_xhtml_with_lang(basic_build):
+    with zipfile.ZipFile(_epub(basic_build)) as z:
+        names = [n for n in z.namelist() if n.endswith(".xhtml")]
+        assert names
+        for name in names:
+            data = z.read(name)
+            assert data.startswith(b'<?xml version="1.0" encoding="utf-8"?>'), name
+            root = etree.fromstring(data)
+            assert root.get("lang") == "zh-CN" and root.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-CN"
+            assert re.fullmatch(r"[A-Za-z0-9._/-]+", name), f"non-ASCII or spaced file name {name}"
+
+
+def test_nav_groups_articles_by_section(basic_build):
+    with zipfile.ZipFile(_epub(basic_build)) as z:
+        nav = etree.fromstring(z.read("EPUB/nav.xhtml"))
+    toc = nav.find(".//x:nav[@epub:type='toc']/x:ol", NS)
+    top = [li.find("x:a", NS).text for li in toc.findall("x:li", NS)]
+    assert top == ["风向 Trend", "探索 Exploration", "征订启示"]
+    trend = toc.findall("x:li", NS)[0].findall("x:ol/x:li/x:a", NS)
+    assert [a.text for a in trend] == ["坚决打赢疫情防控的人民战争总体战阻击战", "图片新闻"]
+    landmarks = [a.get("{http://www.idpf.org/2007/ops}type") for a in
+                 nav.findall(".//x:nav[@epub:type='landmarks']//x:a", NS)]
+    assert landmarks == ["cover", "toc", "bodymatter"]
+
+
+def test_figures_notes_sidebars_pullquotes_are_marked_up(basic_build):
+    with zipfile.ZipFile(_epub(basic_build)) as z:
+        figures = etree.fromstring(z.read("EPUB/figures.xhtml"))
+        notes = etree.fromstring(z.read("EPUB/notes.xhtml"))
+        opening = etree.fromstring(z.read("EPUB/opening.xhtml"))
+    figure = figures.find(".//x:figure", NS)
+    assert figure.find("x:img", NS).get("alt").startswith("占位图")
+    assert figure.find(".//x:span[@class='credit']", NS).text == "图/新华社记者 鞠鹏 摄"
+    assert figures.find(".//x:aside[@class='sidebar']", NS) is not None
+    assert figures.find(".//x:table", NS) is not None
+    ref = notes.find(".//x:a[@epub:type='noteref']", NS)
+    note = notes.find(f".//x:aside[@id='{ref.get('href')[1:]}']", NS)
+    assert note.get("{http://www.idpf.org/2007/ops}type") == "footnote"
+    back = note.find(".//x:a[@role='doc-backlink']", NS)
+    assert back.get("href") == "#" + ref.get("id"), "footnote links go both ways"
+    assert opening.find(".//x:blockquote[@class='pullquote']", NS) is not None
+    assert notes.find(".//x:pre[@class='code']//x:span", NS) is not None, "code is highlighted"
+
+
+def test_same_manuscript_same_bytes(basic_build):
+    from conftest import run_publish
+
+    first = _epub(basic_build).read_bytes()
+    result = run_publish("-C", str(basic_build), "epub", "--force")
+    assert result.returncode == 0, result.stderr
+    assert _epub(basic_build).read_bytes() == first
