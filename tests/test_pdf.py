@@ -16,25 +16,36 @@ def _page_texts(path):
     return [re.sub(r"\s+", "", page.extract_text() or "") for page in PdfReader(path).pages]
 
 
-def toc_entries(path) -> dict[str, int]:
-    """The 目录's entries: the text before the dot leader → the page number after it."""
+def toc_entries(path, headers=()) -> dict[str, int]:
+    """The 目录's entries: the text before the dot leader → the page number after it.
+
+    `headers` are the section lines of the 目录 (they have no leader); anything else without a
+    leader is the first part of an entry that wraps."""
+    skip = {re.sub(r"\s+", "", h) for h in headers} | {"目录Contents"}
     reader = PdfReader(path)
     entries = {}
+    in_toc = False
     for page in reader.pages:
         text = page.extract_text() or ""
-        if not re.sub(r"\s+", "", text).startswith("目录"):
+        # The 目录 starts on the page headed 目录 and runs on while pages have dot leaders.
+        in_toc = re.sub(r"\s+", "", text).startswith("目录") or (in_toc and "......" in text)
+        if not in_toc:
             continue
+        pending = ""  # a long entry wraps: its leader and number are on a later line
         for line in text.splitlines():
-            match = re.match(r"(.+?)\s*\.{3,}[\s.]*(\d+)\s*$", line)
+            match = re.match(r"(.*?)\s*\.{3,}[\s.]*(\d+)\s*$", line)
             if match:
-                entries[re.sub(r"\s+", "", match.group(1))] = int(match.group(2))
+                entries[re.sub(r"\s+", "", pending + match.group(1))] = int(match.group(2))
+                pending = ""
+            elif re.sub(r"\s+", "", line) not in skip:
+                pending += line
     return entries
 
 
 def test_every_title_and_a_correct_toc(basic_build):
     path = basic_build / "build" / "test-monthly.pdf"
     pages = _page_texts(path)
-    toc = toc_entries(path)
+    toc = toc_entries(path, ["风向 Trend", "探索 Exploration"])
     toc_page = next(i for i, text in enumerate(pages) if text.startswith("目录"))
     for title in TITLES:
         found = [i + 1 for i, text in enumerate(pages) if title in text and i != toc_page]
