@@ -1,0 +1,141 @@
+"""Measure Chinese typesetting in a PDF from glyph positions (pdfplumber).
+
+Used by the tests on a fixture and by bench/typography.py on the sample issue. Body text is
+the serif face at the body size; lines are rebuilt from glyph positions, split into columns
+at wide gaps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+OPENING = "（《「『【〔〈“‘"
+CLOSING = "，。、；：？！）》」』】〕〉”’…"
+FULLWIDTH = "（《「『【〔〈“‘，。、；：？！）》」』】〕〉”’"
+
+
+@dataclass
+class Line:
+    page: int
+    top: float
+    chars: list  # pdfplumber char dicts, left to right
+
+    @property
+    def x0(self) -> float:
+        return self.chars[0]["x0"]
+
+    @property
+    def x1(self) -> float:
+        return self.chars[-1]["x1"]
+
+    @property
+    def text(self) -> str:
+        return "".join(c["text"] for c in self.chars)
+
+
+@dataclass
+class Report:
+    size: float
+    lines: int = 0
+    justified_lines: int = 0
+    flush: int = 0
+    worst_shortfall: float = 0.0
+    ragged: list = field(default_factory=list)
+    kinsoku: list = field(default_factory=list)
+    pairs: int = 0
+    pair_widths: list = field(default_factory=list)
+    latin_gaps: list = field(default_factory=list)
+    indents: list = field(default_factory=list)
+    widows: list = field(default_factory=list)
+
+    @property
+    def flush_rate(self) -> float:
+        return self.flush / self.justified_lines if self.justified_lines else 0.0
+
+
+def body_lines(path, size: float = 10.0, font: str = "Publish-Serif") -> list[Line]:
+    import pdfplumber
+
+    lines: list[Line] = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            chars = [c for c in page.chars if font in c["fontname"] and "Bold" not in c["fontname"]
+                     and abs(c["size"] - size) < 0.2 and c["text"].strip()]
+            rows: dict[float, list] = {}
+            for char in chars:
+                key = next((k for k in rows if abs(k - char["top"]) < size * 0.4), char["top"])
+                rows.setdefault(key, []).append(char)
+            for top in sorted(rows):
+                row = sorted(rows[top], key=lambda c: c["x0"])
+                segment = [row[0]]
+                for char in row[1:]:
+                    if char["x0"] - segment[-1]["x1"] > 1.2 * size:  # a column gap (7 mm ≈ 2 em)
+                        lines.append(Line(number, top, segment))
+                        segment = []
+                    segment.append(char)
+                lines.append(Line(number, top, segment))
+    return lines
+
+
+def measure(path, size: float = 10.0) -> Report:
+    report = Report(size)
+    lines = body_lines(path, size)
+    report.lines = len(lines)
+    # Columns: lines of a page that share a left edge (± 2 em for indents) form one column.
+    columns: dict[tuple[int, int], list[Line]] = {}
+    for line in lines:
+        key = (line.page, round(line.x0 / (size * 8)))
+        columns.setdefault(key, []).append(line)
+    by_page_left: dict[int, list[float]] = {}
+    for line in lines:
+        by_page_left.setdefault(line.page, []).append(line.x0)
+    for (page, _), column in sorted(columns.items()):
+        left = min(l.x0 for l in column)
+        column.sort(key=lambda l: l.top)
+        # The measure: where most lines end (the median right edge of the column's lines).
+        ends = sorted(l.x1 for l in column)
+        right = ends[len(ends) // 2] if len(ends) > 2 else ends[-1]
+        for index, line in enumerate(column):
+            following = column[index + 1] if index + 1 < len(column) else None
+            if line.text[0] in CLOSING:
+                report.kinsoku.append((page, "starts", line.text[:12]))
+            if line.text[-1] in OPENING:
+                report.kinsoku.append((page, "ends", line.text[-12:]))
+            indent = line.x0 - left
+            if abs(indent - 2 * size) < size * 0.3:
+                report.indents.append(indent / size)
+            continues = (following is not None and abs(following.x0 - left) < 0.5
+                         and following.top - line.top < size * 2.5
+                         and (abs(line.x0 - left) < 0.5 or abs(line.x0 - left - 2 * size) < 0.5))
+            if continues:
+                report.justified_lines += 1
+                shortfall = right - line.x1
+                if abs(shortfall) <= 0.5:
+                    report.flush += 1
+                else:
+                    report.ragged.append((page, round(shortfall, 2), line.text[-10:]))
+                report.worst_shortfall = max(report.worst_shortfall, abs(shortfall))
+        # Widows and orphans: a paragraph's lone first line at the foot of a column, or lone
+        # last line at the head of one.
+        if column:
+            last, first = column[-1], column[0]
+            if abs(last.x0 - left - 2 * size) < 0.5 and len(column) > 1:
+                report.widows.append((page, "orphan", last.text[:10]))
+            if len(column) > 1 and abs(first.x0 - left) < 0.5 and abs(column[1].x0 - left - 2 * size) < 0.5 \
+                    and first.x1 < right - size:
+                report.widows.append((page, "widow", first.text[:10]))
+    for line in lines:
+        chars = line.chars
+        for a, b in zip(chars, chars[1:]):
+            if a["text"] in FULLWIDTH and b["text"] in FULLWIDTH:
+                report.pairs += 1
+                report.pair_widths.append((b["x1"] - a["x0"]) / size)
+            han_a, han_b = _han(a["text"]), _han(b["text"])
+            if (han_a and b["text"].isascii() and b["text"].isalnum()) or \
+                    (han_b and a["text"].isascii() and a["text"].isalnum()):
+                report.latin_gaps.append((b["x0"] - a["x1"]) / size)
+    return report
+
+
+def _han(text: str) -> bool:
+    return bool(text) and "\u4e00" <= text <= "\u9fff"
