@@ -445,6 +445,12 @@ def render_all(articles, root: Path, report: Report) -> tuple[RenderedArticle, .
     """Render every article in order, then check the internal links across all of them."""
     renderer = Renderer(root, report)
     rendered = tuple(renderer.render(article) for article in articles)
+    check_links(rendered, report)
+    return rendered
+
+
+def check_links(rendered: tuple[RenderedArticle, ...], report: Report) -> None:
+    """Every internal link must reach an id of some article (also for articles rendered from a cache)."""
     known = set().union(*(r.ids for r in rendered)) if rendered else set()
     for item in rendered:
         for link in item.links:
@@ -452,4 +458,3 @@ def render_all(articles, root: Path, report: Report) -> tuple[RenderedArticle, .
                 report.error("E206", f"broken internal link: nothing has the id '{link.target}'",
                              item.article.path, link.line, 1,
                              "link to another article as name.md, or to a heading of it as name.md#id")
-    return rendered
