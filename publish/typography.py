@@ -25,7 +25,9 @@ _CJK = re.compile(f"[{CJK_BREAKLESS}]")
 # A Latin run: letters and digits, with the joiners that stay inside words, numbers and names.
 _LATIN = r"[A-Za-z0-9](?:[A-Za-z0-9.,:/%&'+\-]*[A-Za-z0-9%])?(?: [A-Za-z0-9](?:[A-Za-z0-9.,:/%&'+\-]*[A-Za-z0-9%])?)*"
 _PUNCT_RUN = f"[{FULLWIDTH_PUNCT}]{{2,}}"
-_PIECES = re.compile(f"(?P<latin>{_LATIN})|(?P<punct>{_PUNCT_RUN})")
+# A single space between Han and a Latin run is the manuscript's way of spacing them: it is
+# replaced by the same quarter-em margin, so "2019 年" and "2019年" print alike.
+_PIECES = re.compile(f"(?P<lsp> )?(?P<latin>{_LATIN})(?P<rsp> )?|(?P<punct>{_PUNCT_RUN})")
 
 
 def is_han(char: str) -> bool:
@@ -53,12 +55,16 @@ def typeset(text: str, before: str = "", after: str = "") -> str:
         out.append(escape(text[pos:match.start()], quote=False))
         piece = match.group(0)
         if match.group("latin"):
+            latin = match.group("latin")
             left = text[match.start() - 1] if match.start() > 0 else (before[-1:] or "")
             right = text[match.end()] if match.end() < len(text) else (after[:1] or "")
-            classes = [c for c, ok in (("as-l", is_han(left) if left else False),
-                                       ("as-r", is_han(right) if right else False)) if ok]
+            han_left, han_right = bool(left) and is_han(left), bool(right) and is_han(right)
+            # Keep a space that does not sit between Han and Latin (e.g. after a comma).
+            lead = " " if match.group("lsp") and not han_left else ""
+            trail = " " if match.group("rsp") and not han_right else ""
+            classes = [c for c, ok in (("as-l", han_left), ("as-r", han_right)) if ok]
             if classes:
-                out.append(f'<span class="{" ".join(classes)}">{escape(piece, quote=False)}</span>')
+                out.append(f'{lead}<span class="{" ".join(classes)}">{escape(latin, quote=False)}</span>{trail}')
             else:
                 out.append(escape(piece, quote=False))
         else:

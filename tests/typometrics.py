@@ -47,6 +47,7 @@ class Report:
     latin_gaps: list = field(default_factory=list)
     indents: list = field(default_factory=list)
     widows: list = field(default_factory=list)
+    wide_pairs: list = field(default_factory=list)
 
     @property
     def flush_rate(self) -> float:
@@ -92,9 +93,12 @@ def measure(path, size: float = 10.0) -> Report:
     for (page, _), column in sorted(columns.items()):
         left = min(l.x0 for l in column)
         column.sort(key=lambda l: l.top)
-        # The measure: where most lines end (the median right edge of the column's lines).
-        ends = sorted(l.x1 for l in column)
-        right = ends[len(ends) // 2] if len(ends) > 2 else ends[-1]
+        # The measure: where most lines end (justified lines share one right edge; short
+        # list items and last lines scatter).
+        buckets: dict[float, int] = {}
+        for l in column:
+            buckets[round(l.x1 * 2) / 2] = buckets.get(round(l.x1 * 2) / 2, 0) + 1
+        right = max(buckets, key=lambda edge: (buckets[edge], edge))
         for index, line in enumerate(column):
             following = column[index + 1] if index + 1 < len(column) else None
             if line.text[0] in CLOSING:
@@ -119,17 +123,24 @@ def measure(path, size: float = 10.0) -> Report:
         # last line at the head of one.
         if column:
             last, first = column[-1], column[0]
-            if abs(last.x0 - left - 2 * size) < 0.5 and len(column) > 1:
+            if abs(last.x0 - left - 2 * size) < 0.5 and len(column) > 1 and last.x1 > right - size:
                 report.widows.append((page, "orphan", last.text[:10]))
             if len(column) > 1 and abs(first.x0 - left) < 0.5 and abs(column[1].x0 - left - 2 * size) < 0.5 \
                     and first.x1 < right - size:
                 report.widows.append((page, "widow", first.text[:10]))
     for line in lines:
         chars = line.chars
-        for a, b in zip(chars, chars[1:]):
+        for index, (a, b) in enumerate(zip(chars, chars[1:])):
             if a["text"] in FULLWIDTH and b["text"] in FULLWIDTH:
+                # The room the pair takes on the line: from the end of the glyph before it to the
+                # end of its second mark (a half-width opening mark is drawn shifted left, so its
+                # own x0 is not where its room starts).
+                start = chars[index - 1]["x1"] if index > 0 else line.x0
+                width = (b["x1"] - start) / size
                 report.pairs += 1
-                report.pair_widths.append((b["x1"] - a["x0"]) / size)
+                report.pair_widths.append(width)
+                if width > 1.51:
+                    report.wide_pairs.append((line.page, a["text"] + b["text"], round(width, 2)))
             han_a, han_b = _han(a["text"]), _han(b["text"])
             if (han_a and b["text"].isascii() and b["text"].isalnum()) or \
                     (han_b and a["text"].isascii() and a["text"].isalnum()):

@@ -20,8 +20,11 @@ import re
 PINNED = "70.0"
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef" \
        "\U00020000-\U0003134f\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
-# A CJK character followed by a character that is not itself a (justifiable) space.
-GAP = re.compile(f"[{_CJK}](?=[^ \u00a0\n])")
+_PUNCT = "（《「『【〔〈“‘，。、；：？！）》」』】〕〉”’"
+# A CJK character followed by a character that is not a (justifiable) space and not a
+# full-width mark: as in JIS X 4051, no expansion goes before punctuation, so a compressed
+# pair such as "。”" keeps its 1.5 em.
+GAP = re.compile(f"[{_CJK}](?=[^ \u00a0\n{_PUNCT}])")
 _installed = False
 
 

@@ -25,6 +25,7 @@ def test_install_replaces_the_justification_hooks():
 
 def test_gaps_after_cjk_characters_are_expandable():
     assert justify.expandable("中文排版") == 3
+    assert justify.expandable("中文，排版。”") == 3  # 中 ， 排: none before a mark
     assert justify.expandable("中文 ABC") == 2  # 文 is followed by a space, counted once (the space)
     assert justify.expandable("plain text") == 1
 
