@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,9 +11,14 @@ from .diagnostics import Report
 from .model import Asset, RenderedArticle
 
 MAX_BYTES = 20 * 1024 * 1024
+MAX_PIXELS = 60_000_000  # a 300 dpi photograph across a whole spread is under 20 million
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
-_SVG_DANGER = re.compile(rb"<!DOCTYPE|<!ENTITY|xlink:href\s*=\s*[\"'](?!#|data:)|href\s*=\s*[\"'](?:https?:|file:|//)"
-                         rb"|<script|<foreignObject", re.I)
+_SVG = "{http://www.w3.org/2000/svg}"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_XINCLUDE = "{http://www.w3.org/2001/XInclude}"
+_SVG_DECLARATIONS = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+_SVG_FORBIDDEN = {"script", "foreignObject", "iframe", "object", "embed", "handler", "listener"}
+_CSS_EXTERNAL = re.compile(r"@import|url\(\s*['\"]?\s*(?!#)", re.I)
 
 
 @dataclass(frozen=True)
@@ -23,41 +29,102 @@ class ImageInfo:
     height: int | None
 
 
-def inspect(rendered: tuple[RenderedArticle, ...], report: Report) -> dict[str, ImageInfo]:
-    """One ImageInfo per distinct image, keyed by its href; bad images become diagnostics."""
+@dataclass(frozen=True)
+class ImageProblem(Exception):
+    code: str
+    message: str
+    hint: str | None = None
+
+
+def examine(path: Path) -> tuple[str, int | None, int | None]:
+    """(media type, width, height) of the image file at `path`, or ImageProblem saying what is wrong."""
     from PIL import Image, UnidentifiedImageError
 
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ImageProblem("E203", f"image {path.name} is {size / 1e6:.1f} MB, over the "
+                           f"{MAX_BYTES // 1024 // 1024} MB limit", "resize or recompress it")
+    if path.suffix.lower() == ".svg":
+        _check_svg(path.name, path.read_bytes())
+        return "image/svg+xml", None, None
+    try:
+        with warnings.catch_warnings():  # PIL warns above 89 megapixels; MAX_PIXELS is the limit here
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        with image:
+            kind, width, height = image.format, image.width, image.height
+            if width * height > MAX_PIXELS:
+                raise ImageProblem("E203", f"image {path.name} is {width} × {height} pixels, over the "
+                                   f"{MAX_PIXELS // 1_000_000} megapixel limit", "resize it")
+            image.load()
+    except Image.DecompressionBombError:
+        raise ImageProblem("E203", f"image {path.name} claims more pixels than any printed page needs "
+                           "(a decompression bomb?)", "resize it") from None
+    except UnidentifiedImageError:
+        raise ImageProblem("E202", f"{path.name} is not an image (not PNG, JPEG, GIF or SVG)",
+                           "the file may be damaged, or another kind of file renamed") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ImageProblem("E202", f"{path.name} is damaged or truncated ({str(exc)[:80] or exc.__class__.__name__})",
+                           "export or download the image again") from None
+    if kind not in MEDIA_TYPES:
+        raise ImageProblem("E202", f"{path.name} is {kind}; use PNG, JPEG, GIF or SVG")
+    return MEDIA_TYPES[kind], width, height
+
+
+def _check_svg(name: str, data: bytes) -> None:
+    """A plain SVG only: no DTD or entities (XXE), no scripts, no reference to anything outside it."""
+    from lxml import etree
+
+    def unsafe(what: str) -> ImageProblem:
+        return ImageProblem("E210", f"SVG {name} has {what}", "export a plain SVG, or a PNG")
+
+    if _SVG_DECLARATIONS.search(data):
+        raise unsafe("a DOCTYPE or entity declarations")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ImageProblem("E202", f"{name} is not a readable SVG: {exc.msg}",
+                           "the file may be truncated or not an SVG at all") from None
+    if root.tag != f"{_SVG}svg":
+        raise ImageProblem("E202", f"{name} is not an SVG (its root element is not <svg>)")
+    for node in root.iter():
+        if isinstance(node, etree._ProcessingInstruction):
+            raise unsafe(f"a processing instruction <?{node.target} …?>")
+        if not isinstance(node.tag, str):  # comments
+            continue
+        local = etree.QName(node).localname
+        if local in _SVG_FORBIDDEN or node.tag.startswith(_XINCLUDE):
+            raise unsafe(f"a <{local}> element")
+        for attribute, value in node.attrib.items():
+            attribute_name = etree.QName(attribute).localname
+            if attribute_name.lower().startswith("on"):
+                raise unsafe(f"an event handler ({attribute_name})")
+            if (attribute == _XLINK_HREF or attribute_name == "href") and not value.strip().startswith(
+                    ("#", "data:image/")):
+                raise unsafe(f"an external reference ({value[:60]})")
+            if attribute_name == "style" and _CSS_EXTERNAL.search(value):
+                raise unsafe("a style that loads something from outside")
+        if local == "style" and _CSS_EXTERNAL.search(node.text or ""):
+            raise unsafe("a style that loads something from outside")
+    for instruction in root.itersiblings(preceding=True):
+        if isinstance(instruction, etree._ProcessingInstruction):
+            raise unsafe(f"a processing instruction <?{instruction.target} …?>")
+
+
+def inspect(rendered: tuple[RenderedArticle, ...], report: Report) -> dict[str, ImageInfo]:
+    """One ImageInfo per distinct image, keyed by its href; bad images become diagnostics."""
     found: dict[str, ImageInfo] = {}
     for item in rendered:
         for asset in item.assets:
             if asset.href in found:
                 continue
-            path, line = asset.used_in, asset.line
-            size = asset.source.stat().st_size
-            if size > MAX_BYTES:
-                report.error("E203", f"image {asset.source.name} is {size / 1e6:.1f} MB, over the "
-                             f"{MAX_BYTES // 1024 // 1024} MB limit", path, line, 1, "resize or recompress it")
-                continue
-            data = asset.source.read_bytes()
-            if asset.source.suffix.lower() == ".svg":
-                if _SVG_DANGER.search(data):
-                    report.error("E210", f"SVG {asset.source.name} has a DOCTYPE, entities, scripts or external "
-                                 "references", path, line, 1, "export a plain SVG, or a PNG")
-                    continue
-                found[asset.href] = ImageInfo(asset, "image/svg+xml", None, None)
-                continue
             try:
-                with Image.open(asset.source) as image:
-                    image.load()
-                    kind, width, height = image.format, image.width, image.height
-            except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-                report.error("E202", f"{asset.source.name} is not a readable image ({exc.__class__.__name__})",
-                             path, line, 1, "the file may be truncated or not an image at all")
+                media_type, width, height = examine(asset.source)
+            except ImageProblem as problem:
+                report.error(problem.code, problem.message, asset.used_in, asset.line, 1, problem.hint)
                 continue
-            if kind not in MEDIA_TYPES:
-                report.error("E202", f"{asset.source.name} is {kind}; use PNG, JPEG, GIF or SVG", path, line, 1)
-                continue
-            found[asset.href] = ImageInfo(asset, MEDIA_TYPES[kind], width, height)
+            found[asset.href] = ImageInfo(asset, media_type, width, height)
     return found
 
 

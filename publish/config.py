@@ -21,6 +21,10 @@ _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
 _MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+# Characters no output can carry: controls (XML forbids most of them) and lone surrogates,
+# which YAML escapes such as \a and \ud800 in double-quoted strings can produce.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+MAX_TEXT = 2000  # characters in one metadata value: a summary is a paragraph, not a chapter
 
 
 class Invalid(Exception):
@@ -35,6 +39,11 @@ def text(value: Any) -> str:
     result = str(value).strip()
     if not result:
         raise Invalid("must not be empty")
+    bad = _UNPRINTABLE.search(result)
+    if bad:
+        raise Invalid(f"contains the control character U+{ord(bad.group()):04X}")
+    if len(result) > MAX_TEXT:
+        raise Invalid(f"is longer than {MAX_TEXT} characters")
     return result
 
 
@@ -60,13 +69,13 @@ def date(value: Any) -> dt.date:
 
 
 def lang(value: Any) -> str:
-    if not isinstance(value, str) or not _LANG.match(value):
+    if not isinstance(value, str) or not _LANG.fullmatch(value):
         raise Invalid("expected a BCP 47 language tag such as zh-CN")
     return value
 
 
 def slug(value: Any) -> str:
-    if not isinstance(value, str) or not _SLUG.match(value):
+    if not isinstance(value, str) or not _SLUG.fullmatch(value) or len(value) > 100:
         raise Invalid("expected ASCII letters, digits, '.', '-' or '_' (it names the output files)")
     return value
 
@@ -83,13 +92,28 @@ def boolean(value: Any) -> bool:
     return value
 
 
-def length_mm(value: Any) -> float:
+def _length(value: Any) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     match = _LENGTH.match(str(value))
     if not match:
         raise Invalid("expected a length such as 210mm, 21cm or 8.5in")
     return float(match.group(1)) * _MM[match.group(2)]
+
+
+def length_mm(value: Any) -> float:
+    """A page side: from a business card to a poster."""
+    result = _length(value)
+    if not 50 <= result <= 1200:
+        raise Invalid("expected a page side between 50mm and 1200mm")
+    return result
+
+
+def bleed_mm(value: Any) -> float:
+    result = _length(value)
+    if not 0 <= result <= 20:
+        raise Invalid("expected a bleed between 0mm and 20mm (3mm is usual)")
+    return result
 
 
 def anything(value: Any) -> Any:
@@ -105,7 +129,7 @@ class Key:
 PAGE = {
     "width": Key(length_mm),
     "height": Key(length_mm),
-    "bleed": Key(length_mm),
+    "bleed": Key(bleed_mm),
     "recto_openers": Key(boolean),
     "output_profile": Key(text),
 }
@@ -168,7 +192,7 @@ def check(doc: YamlDoc, base: tuple, schema: dict[str, Key], report: Report, pat
             hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(schema)
             report.error("E105", f"unknown key '{key}'", path, line, col, hint)
             continue
-        if value is None:
+        if value is None or (spec.required and isinstance(value, str) and not value.strip()):
             if spec.required:
                 report.error("E103", f"'{key}' is required and must not be empty", path, line, col)
             continue

@@ -15,21 +15,24 @@ from typing import Any
 from . import config
 from .diagnostics import Report
 from .model import Article, PageGeometry, Publication, Section, SourceText
-from .sandbox import OutsideProject, resolve
-from .textfile import DecodeError, decode
+from .sandbox import OutsideProject, Unusable, css_references, escaping_links, find_file, is_remote, read_bytes
+from .textfile import DecodeError, decode, position
 from .yamlsource import YamlDoc, YamlError, load as load_yaml
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
 
-def read_text(path: Path, report: Report) -> str | None:
+def read_text(root: Path, path: Path, report: Report) -> str | None:
+    """A manuscript file's text, read only if it lies inside the project (symlinks followed)."""
     try:
-        return decode(path.read_bytes())
+        return decode(read_bytes(root, path))
     except DecodeError as exc:
         report.error(exc.code, exc.message, path, exc.line, exc.col, exc.hint)
+    except OutsideProject as exc:
+        report.error("E205", str(exc), path, 1, 1, "copy the file into the project instead of linking to it")
     except OSError as exc:
-        report.error("E114", f"cannot read file: {exc.strerror}", path)
+        report.error("E114", f"cannot read file: {exc.strerror}", path, 1, 1)
     return None
 
 
@@ -55,8 +58,8 @@ def split_front_matter(text: str, path: Path, report: Report) -> tuple[str, str,
     return None
 
 
-def load_article(name: str, path: Path, section: str | None, report: Report) -> Article | None:
-    text = read_text(path, report)
+def load_article(root: Path, name: str, path: Path, section: str | None, report: Report) -> Article | None:
+    text = read_text(root, path, report)
     if text is None:
         return None
     parts = split_front_matter(text, path, report)
@@ -82,15 +85,69 @@ def _existing(root: Path, base: Path, reference: str | None, doc: YamlDoc, where
     if reference is None:
         return None
     line, col = doc.mark(where)
+    if is_remote(reference):
+        report.error("E201", f"'{reference}' is a URL; publish never downloads anything", path, line, col,
+                     "download the file into the project and name the local copy")
+        return None
     try:
-        found = resolve(root, base, reference)
+        return find_file(root, (base,), reference)
     except OutsideProject as exc:
         report.error("E205", str(exc), path, line, col)
+    except Unusable as exc:
+        report.error("E201", str(exc), path, line, col)
+    return None
+
+
+def _cover(found: Path | None, doc: YamlDoc, path: Path, report: Report) -> Path | None:
+    """The cover must be a sound PNG or JPEG: the EPUB's cover-image and the PDF's first page."""
+    from .assets import ImageProblem, examine
+
+    if found is None:
         return None
-    if not found.is_file():
-        report.error("E201", f"file not found: {reference}", path, line, col)
+    line, col = doc.mark(("cover",))
+    try:
+        media_type, _, _ = examine(found)
+    except ImageProblem as problem:
+        report.error(problem.code, problem.message, path, line, col, problem.hint)
+        return None
+    if media_type not in ("image/png", "image/jpeg"):
+        report.error("E202", f"the cover {found.name} must be a PNG or JPEG image", path, line, col)
         return None
     return found
+
+
+def _profile(found: Path | None, doc: YamlDoc, path: Path, report: Report) -> Path | None:
+    """An ICC profile has the signature 'acsp' at byte 36 and a colour space WeasyPrint can use."""
+    if found is None:
+        return None
+    header = found.read_bytes()[:40]
+    if len(header) < 40 or header[36:40] != b"acsp" or header[16:20] not in (b"RGB ", b"CMYK", b"GRAY"):
+        line, col = doc.mark(("page", "output_profile"))
+        report.error("E202", f"{found.name} is not an RGB, CMYK or grey ICC colour profile", path, line, col,
+                     "ask the printer for their .icc profile")
+        return None
+    return found
+
+
+def _check_project_files(root: Path, report: Report) -> None:
+    """styles/ and fonts/ shape the output too: no symlink out of the project, no remote or outside URL."""
+    for folder in (root / "styles", root / "fonts"):
+        for link in escaping_links(root, folder):
+            report.error("E205", f"'{link.relative_to(root)}' is a symlink that leads outside the project", link,
+                         1, 1, "copy the file into the project instead of linking to it")
+    styles = root / "styles"
+    if report.errors or not styles.is_dir():
+        return
+    for sheet in sorted(styles.rglob("*.css")):
+        text = read_text(root, sheet, report)
+        for url, offset in css_references(text or ""):
+            line, col = position(text, offset)
+            if is_remote(url):
+                report.warning("W204", f"remote resource not fetched: {url}", sheet, line, col,
+                               "publish never uses the network; put the file in the project")
+            elif url.lower().startswith("file:") or url.startswith(("/", "\\")) or ".." in Path(url).parts:
+                report.error("E205", f"stylesheet reference '{url}' leaves the project or is absolute", sheet,
+                             line, col, "refer to fonts and images the build declares (fonts/…, images/…)")
 
 
 def _stable_identifier(title: str, edition: str | None) -> str:
@@ -107,7 +164,8 @@ def load(root: Path) -> tuple[Publication | None, Report]:
         report.error("E114", "no manuscript/publication.yaml here", pub_path, 1, 1,
                      "run publish in a project folder, use -C DIR, or create one with 'publish init DIR'")
         return None, report
-    text = read_text(pub_path, report)
+    _check_project_files(root, report)
+    text = read_text(root, pub_path, report)
     doc = parse_yaml(text, pub_path, report) if text is not None else None
     if doc is None:
         return None, report
@@ -123,11 +181,12 @@ def load(root: Path) -> tuple[Publication | None, Report]:
             height_mm=geometry.get("height", page.height_mm),
             bleed_mm=geometry.get("bleed", page.bleed_mm),
             recto_openers=geometry.get("recto_openers", page.recto_openers),
-            output_profile=_existing(root, manuscript, geometry.get("output_profile"), doc,
-                                     ("page", "output_profile"), pub_path, report),
+            output_profile=_profile(_existing(root, manuscript, geometry.get("output_profile"), doc,
+                                              ("page", "output_profile"), pub_path, report), doc, pub_path, report),
         )
-    cover = _existing(root, manuscript, meta.get("cover"), doc, ("cover",), pub_path, report)
-    sections = _load_contents(doc, root, pub_path, report) if "contents" in doc.data else ()
+    cover = _cover(_existing(root, manuscript, meta.get("cover"), doc, ("cover",), pub_path, report), doc,
+                   pub_path, report)
+    sections = _load_contents(doc, root, pub_path, report) if isinstance(doc.data, dict) and doc.data.get("contents") is not None else ()
     if report.errors or "title" not in meta:
         return None, report
     identifier = meta.get("identifier") or _stable_identifier(meta["title"], meta.get("edition"))
@@ -190,7 +249,7 @@ def _load_contents(doc: YamlDoc, root: Path, pub_path: Path, report: Report) -> 
             report.error("E107", f"article '{name}' is listed but manuscript/articles/{name}.md does not exist",
                          pub_path, line, col, f"did you mean '{close[0]}'?" if close else None)
             return None
-        return load_article(name, path, section, report)
+        return load_article(root, name, path, section, report)
 
     sections: list[Section] = []
     loose: list[Article] = []
@@ -215,6 +274,10 @@ def _load_contents(doc: YamlDoc, root: Path, pub_path: Path, report: Report) -> 
                 loose.append(found)
     if loose:
         sections.append(Section(None, None, tuple(loose)))
+    if not seen and not report.errors:
+        line, col = doc.mark(("contents",))
+        report.error("E111", "the manuscript is empty: no section of 'contents' lists an article", pub_path,
+                     line, col)
     lowered: dict[str, str] = {}
     for name in available:
         if name.lower() in lowered:
@@ -230,9 +293,9 @@ def _load_contents(doc: YamlDoc, root: Path, pub_path: Path, report: Report) -> 
 def load_slug(root: Path) -> str | None:
     """Just the output slug, for the up-to-date check; None if publication.yaml cannot say."""
     try:
-        text = decode((root / "manuscript" / "publication.yaml").read_bytes())
+        text = decode(read_bytes(root, root / "manuscript" / "publication.yaml"))
         data = load_yaml(text).data
-    except (OSError, DecodeError, YamlError):
+    except (OSError, OutsideProject, DecodeError, YamlError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("title"), str):
         return None

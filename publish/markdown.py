@@ -9,6 +9,7 @@ at the Markdown line they come from.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -27,12 +28,17 @@ from pygments.util import ClassNotFound
 
 from .diagnostics import Report
 from .model import Article, Asset, Figure, Link, RenderedArticle
-from .sandbox import OutsideProject, is_remote, resolve
+from .sandbox import OutsideProject, Unusable, find_file, is_remote, real
 from .typography import is_cjk, typeset
 
 CREDIT = re.compile(r"^(?:(?:图|供图|摄影|制图|图片|图片来源|来源|资料图)\s*[/／:：]|.*\s摄$)")
 FOOTNOTE_LEFTOVER = re.compile(r"\[\^([^\]\s]+)\]")
-UNSAFE_HTML = re.compile(r"<\s*(script|iframe|object|embed|style|link|meta|form)\b|\son\w+\s*=|javascript:", re.I)
+_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
+_ATTRIBUTE = re.compile(r"""\s([^\s"'<>/=]+)\s*=""")
+_SCRIPT_URL = re.compile(r"=\s*[\"']?\s*(?:(?:java|vb)\s*script|data)\s*:", re.I)
+LINK_SCHEMES = {"http", "https", "mailto"}
+# Ids the renderer makes itself: an explicit heading id like these would be a duplicate.
+_GENERATED_ID = re.compile(r"(?:p|h|fig|fn|fnref)\d+(?:-\d+)?")
 ALLOWED_TAGS = {"a", "abbr", "b", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q",
                 "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "u", "var", "wbr",
                 "div", "p", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "hr", "pre", "table", "thead",
@@ -228,16 +234,14 @@ class Renderer:
     def _link_open(self, tokens, idx, options, env) -> str:
         state: _State = env["state"]
         token = tokens[idx]
-        href = token.attrGet("href") or ""
-        if is_remote(href) or href.startswith("mailto:"):
-            if href.lower().startswith("javascript:"):
-                self.report.warning("W211", "a javascript: link was removed", state.article.path,
-                                    state.line(token))
-                return "<a>"
-            return f'<a href="{escape(href)}">'
-        if href.lower().startswith(("javascript:", "data:", "vbscript:")):
-            self.report.warning("W211", f"an unsafe link was removed: {href[:40]}", state.article.path,
-                                state.line(token))
+        href = str(token.attrGet("href") or "")
+        scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", href)
+        if scheme or href.startswith("//"):
+            if scheme and scheme.group(1).lower() in LINK_SCHEMES or href.startswith("//"):
+                return f'<a href="{escape(href)}">'
+            self.report.warning("W211", f"a {scheme.group(1).lower()}: link was removed: {href[:60]}",
+                                state.article.path, state.line(token), 1,
+                                "links may go to http(s) and mailto addresses, or inside the publication")
             return "<a>"
         target = self._internal_target(href, state)
         state.links.append(Link(target, state.line(token)))
@@ -247,7 +251,7 @@ class Renderer:
     def _internal_target(href: str, state: _State) -> str:
         """`other.md#x` → `other-x`; `other.md` → `other`; `#x` → `<this>-x`."""
         path, _, fragment = href.partition("#")
-        name = Path(path).stem if path else state.article.name
+        name = Path(path.replace("\\", "/")).stem if path else state.article.name
         return f"{name}-{fragment}" if fragment else name
 
     # -- blocks -----------------------------------------------------------------
@@ -260,6 +264,10 @@ class Renderer:
         state.headings += 1
         explicit = token.attrGet("id")
         anchor = state.anchor(str(explicit) if explicit else f"h{state.headings}")
+        if explicit and (anchor in state.ids or _GENERATED_ID.fullmatch(str(explicit))):
+            self.report.error("E209", f"the id '{explicit}' is used twice in this article", state.article.path,
+                              state.line(token), 1, "give the heading another {#id}; p1, h1, fig1, fn1 … are "
+                              "taken by paragraphs, headings, figures and notes")
         state.ids.add(anchor)
         return f'<h{level} id="{escape(anchor)}">'
 
@@ -287,10 +295,12 @@ class Renderer:
         state: _State = env["state"]
         token = tokens[idx]
         raw = token.content
-        if UNSAFE_HTML.search(raw):
-            self.report.warning("W211", "raw HTML was sanitized: scripts, frames, styles and event handlers "
-                                "are removed", state.article.path, state.line(token))
-        clean = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS, url_schemes={"http", "https", "mailto"},
+        removed = _unsafe_parts(raw)
+        if removed:
+            self.report.warning("W211", f"raw HTML was sanitized: removed {', '.join(removed)}", state.article.path,
+                                state.line(token), 1, "write images and links in Markdown; scripts, frames, "
+                                "styles and event handlers never reach the outputs")
+        clean = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS, url_schemes=LINK_SCHEMES,
                           link_rel=None)
         if not clean.strip():
             return ""
@@ -310,7 +320,9 @@ class Renderer:
         if tokens[idx].hidden:  # tight list items: no <p>
             return ""
         state.paragraphs += 1
-        return f'<p id="{state.anchor(f"p{state.paragraphs}")}">'
+        anchor = state.anchor(f"p{state.paragraphs}")
+        state.ids.add(anchor)
+        return f'<p id="{anchor}">'
 
     def _pullquote(self, tokens, idx, options, env) -> str:
         return '<blockquote class="pullquote" role="doc-pullquote" epub:type="pullquote">\n'
@@ -324,21 +336,20 @@ class Renderer:
     # -- figures and images -----------------------------------------------------------------
 
     def _asset(self, token: Token, state: _State) -> Asset | None:
-        src = token.attrGet("src") or ""
+        src = str(token.attrGet("src") or "")
         path, line = state.article.path, state.line(token)
         if is_remote(src):
             self.report.warning("W204", f"remote image not fetched: {src}", path, line, 1,
                                 "download it into manuscript/images/ and link the local copy")
             return None
-        manuscript = self.root / "manuscript"
         try:
-            candidates = [resolve(self.root, path.parent, src), resolve(self.root, manuscript, src)]
+            source = find_file(self.root, (path.parent, self.root / "manuscript"), src)
         except OutsideProject as exc:
             self.report.error("E205", str(exc), path, line, 1)
             return None
-        source = next((c for c in candidates if c.is_file()), None)
-        if source is None:
-            self.report.error("E201", f"image not found: {src}", path, line, 1,
+        except Unusable as exc:
+            self.report.error("E201", f"image not found: {src}" if str(exc).startswith("file not found")
+                              else f"image {src!r}: {exc}", path, line, 1,
                               "paths are relative to the article file (../images/x.png) or to manuscript/")
             return None
         if source not in state.assets:
@@ -434,11 +445,37 @@ class Renderer:
 
 
 def asset_href(root: Path, source: Path) -> str:
-    """Where an image lives inside the outputs: images/<name>, unique and ASCII-safe."""
-    images = (root / "manuscript" / "images").resolve()
-    relative = source.relative_to(images) if images in source.parents else Path(source.name)
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", "-".join(relative.parts))
+    """Where an image lives inside the outputs: images/<name>, ASCII-safe and unique per source file.
+
+    A name that had to be changed (图一.png, 图二.png → __.png) or that comes from outside
+    manuscript/images/ gets a short hash of its path, so two files never share an href.
+    """
+    images = real(root / "manuscript" / "images")
+    inside_images = images in source.parents
+    relative = source.relative_to(images) if inside_images else source.relative_to(real(root))
+    name = "-".join(relative.parts)
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    if safe != name or not inside_images:
+        stem, dot, suffix = Path(source.name).stem, ".", source.suffix.lower().lstrip(".")
+        digest = hashlib.sha256(relative.as_posix().encode()).hexdigest()[:8]
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", stem) + f"-{digest}" + (dot + suffix if suffix else "")
     return f"images/{safe}"
+
+
+def _unsafe_parts(raw: str) -> list[str]:
+    """What the sanitizer will take out of a piece of raw HTML, for the W211 message."""
+    removed: list[str] = []
+    for tag in _TAG.findall(raw):
+        if tag.lower() not in ALLOWED_TAGS and f"<{tag.lower()}>" not in removed:
+            removed.append(f"<{tag.lower()}>")
+    allowed = set().union(*ALLOWED_ATTRS.values())
+    for tag_text in re.findall(r"<[A-Za-z][^>]*>", raw):
+        for attribute in _ATTRIBUTE.findall(tag_text):
+            if attribute.lower() not in allowed and attribute.lower() not in removed:
+                removed.append(attribute.lower())
+        if _SCRIPT_URL.search(tag_text) and "a script or data: URL" not in removed:
+            removed.append("a script or data: URL")
+    return removed
 
 
 def render_all(articles, root: Path, report: Report) -> tuple[RenderedArticle, ...]:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Characters XML cannot carry (C0 controls but tab and line ends, U+FFFE, U+FFFF) and invisible
+# controls (DEL, C1) that only ever come from binary or mis-decoded text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -12,6 +17,11 @@ class DecodeError(Exception):
     line: int
     col: int
     hint: str | None = None
+
+
+def position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of the character at `index`."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def decode(data: bytes) -> str:
@@ -24,12 +34,15 @@ def decode(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        col = len(data[data.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8", "replace")) + 1
         raise DecodeError("E109", f"invalid UTF-8 byte 0x{data[exc.start]:02x}", line, col,
                           "save the file as UTF-8; it may be in GBK/GB18030") from None
-    nul = text.find("\x00")
-    if nul != -1:
-        line = text.count("\n", 0, nul) + 1
-        col = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        raise DecodeError("E110", "NUL byte in text file", line, col, "the file may be binary or corrupt")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        line, col = position(text, bad.start())
+        if bad.group() == "\x00":
+            raise DecodeError("E110", "NUL byte in text file", line, col, "the file may be binary or corrupt")
+        raise DecodeError("E110", f"control character U+{ord(bad.group()):04X} in text file", line, col,
+                          "an invisible character, often pasted from a PDF or a word processor: delete it")
+    return text

@@ -1,8 +1,11 @@
 """Safe YAML with positions: values plus the line and column of every key.
 
-PyYAML's SafeLoader refuses Python object tags. Aliases are allowed but the
-expanded size is capped, so an alias-expansion bomb fails fast instead of
-eating memory when the tree is walked.
+PyYAML's SafeLoader refuses Python object tags; tags on mappings and sequences,
+which the composer does not check, are refused here, and so are the few
+standard tags a manuscript has no use for (!!binary, !!set, !!omap, !!pairs).
+Aliases are allowed but the expanded size is capped and recursive aliases are
+refused, so an alias-expansion bomb fails fast instead of eating memory; the
+nesting depth is capped too, so no document can exhaust the Python stack.
 """
 
 from __future__ import annotations
@@ -13,8 +16,12 @@ from typing import Any
 import yaml
 
 MAX_NODES = 20_000  # far above any real manuscript file
+MAX_DEPTH = 50  # publication.yaml nests four levels deep
 
 Path_ = tuple[Any, ...]  # key path into the document: ("contents", 3, "articles")
+
+_STANDARD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STANDARD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
 @dataclass(frozen=True)
@@ -38,9 +45,43 @@ class YamlDoc:
         return line + line_offset, col
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose composer refuses documents nested deeper than MAX_DEPTH."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", mark.line + 1, mark.column + 1,
+                                code="E113")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _at(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _shown(tag: str) -> str:
+    return "!!" + tag[len(_STANDARD):] if tag.startswith(_STANDARD) else tag
+
+
 def load(text: str) -> YamlDoc:
+    loader = None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _Loader(text)  # the reader checks every character here
+        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -48,52 +89,61 @@ def load(text: str) -> YamlDoc:
         if exc.context:
             problem = f"{exc.context}: {problem}"
         raise YamlError(f"YAML syntax error: {problem}", line, col) from None
-    except yaml.YAMLError as exc:
-        raise YamlError(f"YAML error: {exc}", 1, 1) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text, exc.position)
+        raise YamlError(f"YAML error: character U+{exc.character:04X} is not allowed in YAML", line, col) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     if node is None:
         return YamlDoc(None, {})
-    marks: dict[Path_, tuple[int, int]] = {(): (node.start_mark.line + 1, node.start_mark.column + 1)}
+    marks: dict[Path_, tuple[int, int]] = {(): _at(node)}
     budget = [MAX_NODES]
-    data = _convert(node, (), marks, budget)
+    data = _convert(node, (), marks, budget, yaml.SafeLoader(""), ())
     return YamlDoc(data, marks)
 
 
-_constructor = yaml.SafeLoader("")
-
-
-def _convert(node: yaml.Node, path: Path_, marks: dict, budget: list[int]) -> Any:
+def _convert(node: yaml.Node, path: Path_, marks: dict, budget: list[int], constructor: yaml.SafeLoader,
+             ancestors: tuple[yaml.Node, ...]) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
-        raise YamlError("YAML document expands to too many nodes (alias bomb?)",
-                        node.start_mark.line + 1, node.start_mark.column + 1, code="E113")
+        raise YamlError("YAML document expands to too many nodes (alias bomb?)", *_at(node), code="E113")
+    if any(node is a for a in ancestors):
+        raise YamlError("YAML alias refers to a node that contains it (a recursive alias)", *_at(node),
+                        code="E113")
+    if len(ancestors) >= MAX_DEPTH:  # aliases can nest deeper than the text does
+        raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", *_at(node), code="E113")
+    inner = ancestors + (node,)
     if isinstance(node, yaml.MappingNode):
+        if node.tag != _STANDARD + "map":
+            raise YamlError(f"YAML tag '{_shown(node.tag)}' is not allowed", *_at(node), code="E113")
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, path, {}, budget)
-            if isinstance(key, (list, dict)):
-                raise YamlError("a mapping key must be a plain value",
-                                key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError("a mapping key must be a plain value", *_at(key_node))
+            key = _convert(key_node, path, {}, budget, constructor, inner)
             if key == "<<":
-                raise YamlError("YAML merge keys ('<<') are not supported",
-                                key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                raise YamlError("YAML merge keys ('<<') are not supported", *_at(key_node))
             if key in result:
-                raise YamlError(f"duplicate key '{key}'",
-                                key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _convert(value_node, path + (key,), marks, budget)
+                raise YamlError(f"duplicate key '{key}'", *_at(key_node))
+            marks[path + (key,)] = _at(key_node)
+            result[key] = _convert(value_node, path + (key,), marks, budget, constructor, inner)
         return result
     if isinstance(node, yaml.SequenceNode):
+        if node.tag != _STANDARD + "seq":
+            raise YamlError(f"YAML tag '{_shown(node.tag)}' is not allowed", *_at(node), code="E113")
         items = []
         for index, item in enumerate(node.value):
-            marks[path + (index,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
-            items.append(_convert(item, path + (index,), marks, budget))
+            marks[path + (index,)] = _at(item)
+            items.append(_convert(item, path + (index,), marks, budget, constructor, inner))
         return items
+    if node.tag.startswith(_STANDARD) and node.tag not in _SCALAR_TAGS:
+        raise YamlError(f"YAML tag '{_shown(node.tag)}' is not allowed", *_at(node), code="E113")
     try:
-        return _constructor.construct_object(node, deep=True)
+        return constructor.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or node.start_mark
         raise YamlError(f"YAML value not allowed: {exc.problem}", mark.line + 1, mark.column + 1,
                         code="E113") from None
     except ValueError as exc:  # e.g. an impossible date such as 2020-02-30
-        raise YamlError(f"invalid value: {exc}", node.start_mark.line + 1,
-                        node.start_mark.column + 1, code="E104") from None
+        raise YamlError(f"invalid value: {exc}", *_at(node), code="E104") from None
