@@ -8,6 +8,7 @@ Stages collect diagnostics instead of raising, so one run reports every error.
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,10 +33,13 @@ class Diagnostic:
         if self.path is not None:
             shown = self.path
             if root is not None:
-                try:
-                    shown = self.path.resolve().relative_to(root.resolve())
-                except ValueError:
-                    pass
+                # The path as named (a symlink stays the symlink), else with its links followed.
+                for candidate in (self.path.absolute(), Path(os.path.realpath(self.path))):
+                    try:
+                        shown = candidate.relative_to(root.resolve())
+                        break
+                    except ValueError:
+                        pass
             where = f"{shown}:{self.line or 1}:{self.col or 1}: "
         text = f"{where}{self.severity.value} {self.code}: {self.message}"
         if self.hint:

@@ -7,6 +7,8 @@ crop marks, PDF/X-4). The layout also yields the page map the EPUB's page-list u
 from __future__ import annotations
 
 import io
+import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +59,16 @@ def font_css(faces: tuple[FontFace, ...]) -> str:
                      f'src: url("fonts/{f.file_name}"); }}' for f in faces)
 
 
+def _stable_document_id(pdf, document_id: bytes) -> None:
+    """Replace the random xmpMM:DocumentID WeasyPrint writes into PDF/X metadata."""
+    from pydyf import Stream
+
+    for item in pdf.objects:
+        if isinstance(item, Stream) and item.extra.get("Type") == "/Metadata":
+            item.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, chunk) if isinstance(chunk, bytes)
+                           else chunk for chunk in item.stream]
+
+
 def build_pdf(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dict[str, ImageInfo],
               faces: tuple[FontFace, ...], theme: Theme, variant: str, report: Report) -> PdfResult:
     from weasyprint import CSS, HTML
@@ -87,8 +99,15 @@ def build_pdf(pub: Publication, rendered: tuple[RenderedArticle, ...], images: d
     document = html.render(stylesheets=stylesheets, font_config=font_config, color_profiles=color_profiles,
                            presentational_hints=True, **intent)
     marks = tuple(page_marks(document, {r.name for r in rendered}))
+    # Reproducible: dates from SOURCE_DATE_EPOCH or the publication date (PDF/X otherwise takes the
+    # clock), and a document ID derived from the identifier (PDF/X otherwise takes a random UUID).
+    from ..build import modified_time
+
+    document.metadata.created = document.metadata.modified = modified_time(pub).strftime("%Y-%m-%dT%H:%M:%SZ")
+    document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'{pub.identifier}#{variant}')}".encode()
     out = io.BytesIO()
-    document.write_pdf(out, pdf_variant="pdf/x-4" if variant == "print" else "pdf/ua-1")
+    document.write_pdf(out, pdf_variant="pdf/x-4" if variant == "print" else "pdf/ua-1",
+                       finisher=lambda document, pdf: _stable_document_id(pdf, document_id))
     for url in fetcher.refused:
         report.warning("W204", f"not fetched during the PDF build: {url}", pub.root / "styles", 1, 1)
     return PdfResult(out.getvalue(), len(document.pages), marks)
