@@ -7,8 +7,9 @@ The photos of the printed issue are not available.  Every figure of the
 manuscript points at ``images/<article>-<n>-<W>x<H>.png``; this script draws,
 for each such file referenced by an article, a neutral placeholder: a light
 grey frame on white with the word 图片 and the aspect ratio ("4:3").  The
-images are small palette PNGs (a few KB), 900 px wide, so that the print
-layout keeps the proportions of the original pictures.
+images are small palette PNGs (RGB palette, a few KB), 2100 px wide:
+300 dpi at the full 178 mm measure of the printed page, so that the print PDF's
+resolution check passes, and e-readers get the RGB PNGs they expect.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
 MANUSCRIPT = ROOT / "manuscript"
-WIDTH = 900
+WIDTH = 2100
+SCALE = WIDTH / 900  # the drawing below was designed at 900 px
 FONTS = [
     (ROOT / "fonts" / "NotoSansSC-Regular.otf", 0),
     (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 2),
@@ -39,19 +41,21 @@ def placeholder(w_ratio: int, h_ratio: int) -> Image.Image:
     height = round(WIDTH * h_ratio / w_ratio)
     img = Image.new("L", (WIDTH, height), 255)
     d = ImageDraw.Draw(img)
-    d.rectangle([0, 0, WIDTH - 1, height - 1], fill=244, outline=200, width=6)
-    d.rectangle([24, 24, WIDTH - 25, height - 25], outline=215, width=2)
-    big, small = font(min(96, height // 4)), font(min(44, height // 8))
+    k = SCALE
+    d.rectangle([0, 0, WIDTH - 1, height - 1], fill=244, outline=200, width=round(6 * k))
+    d.rectangle([round(24 * k), round(24 * k), WIDTH - round(25 * k), height - round(25 * k)], outline=215,
+                width=round(2 * k))
+    big, small = font(min(round(96 * k), height // 4)), font(min(round(44 * k), height // 8))
     label, ratio = "图片", f"{w_ratio}:{h_ratio}"
     bw = d.textbbox((0, 0), label, font=big)
     sw = d.textbbox((0, 0), ratio, font=small)
-    total = (bw[3] - bw[1]) + 24 + (sw[3] - sw[1])
+    total = (bw[3] - bw[1]) + round(24 * k) + (sw[3] - sw[1])
     y = (height - total) // 2
     d.text(((WIDTH - (bw[2] - bw[0])) // 2 - bw[0], y - bw[1]), label, font=big, fill=150)
-    y += bw[3] - bw[1] + 24
+    y += bw[3] - bw[1] + round(24 * k)
     d.text(((WIDTH - (sw[2] - sw[0])) // 2 - sw[0], y - sw[1]), ratio, font=small, fill=150)
-    # 16 grey levels are plenty; a palette image keeps the file small
-    return img.convert("P", palette=Image.ADAPTIVE, colors=16)
+    # 16 grey levels in an RGB palette: a few KB, and still the RGB colour space e-readers expect
+    return img.convert("RGB").convert("P", palette=Image.ADAPTIVE, colors=16)
 
 
 def main() -> int:

@@ -99,6 +99,8 @@ def build_pdf(pub: Publication, rendered: tuple[RenderedArticle, ...], images: d
     document = html.render(stylesheets=stylesheets, font_config=font_config, color_profiles=color_profiles,
                            presentational_hints=True, **intent)
     marks = tuple(page_marks(document, {r.name for r in rendered}))
+    if variant == "print":
+        check_resolution(document, images, report)
     # Reproducible: dates from SOURCE_DATE_EPOCH or the publication date (PDF/X otherwise takes the
     # clock), and a document ID derived from the identifier (PDF/X otherwise takes a random UUID).
     from ..build import modified_time
@@ -111,3 +113,33 @@ def build_pdf(pub: Publication, rendered: tuple[RenderedArticle, ...], images: d
     for url in fetcher.refused:
         report.warning("W204", f"not fetched during the PDF build: {url}", pub.root / "styles", 1, 1)
     return PdfResult(out.getvalue(), len(document.pages), marks)
+
+
+PRINT_DPI = 300
+
+
+def check_resolution(document, images: dict[str, ImageInfo], report: Report) -> None:
+    """W209 for every image printed at less than 300 dpi (its pixels over its printed size)."""
+    from weasyprint.formatting_structure import boxes
+
+    seen: set[str] = set()
+
+    def walk(box) -> None:
+        if isinstance(box, boxes.ReplacedBox) and box.element is not None:
+            href = box.element.get("src", "")
+            info = images.get(href)
+            if info is not None and info.width and href not in seen and box.width:
+                dpi = info.width / (box.width / 96)  # box sizes are CSS px, 96 to the inch
+                if dpi < PRINT_DPI:
+                    seen.add(href)
+                    mm_w, mm_h = box.width / 96 * 25.4, box.height / 96 * 25.4
+                    report.warning("W209", f"{Path(info.asset.source).name} is {info.width}×{info.height} px, printed "
+                                   f"at {mm_w:.0f}×{mm_h:.0f} mm: {dpi:.0f} dpi, under {PRINT_DPI}",
+                                   info.asset.used_in, info.asset.line, 1,
+                                   f"supply at least {round(info.width * PRINT_DPI / dpi)} px wide")
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+
