@@ -79,6 +79,9 @@ class _State:
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    # Every link and image becomes a token, whatever its scheme: the renderer decides, and says
+    # so (W211, W204), instead of markdown-it leaving `[x](javascript:…)` in the text unannounced.
+    md.validateLink = lambda url: True
     md.use(footnote_plugin, inline=False)
     md.use(container_plugin, "pullquote")
     md.use(container_plugin, "sidebar")
@@ -264,10 +267,12 @@ class Renderer:
         state.headings += 1
         explicit = token.attrGet("id")
         anchor = state.anchor(str(explicit) if explicit else f"h{state.headings}")
-        if explicit and (anchor in state.ids or _GENERATED_ID.fullmatch(str(explicit))):
+        if explicit and _GENERATED_ID.fullmatch(str(explicit)):
+            self.report.error("E209", f"the id '{explicit}' is one publish gives to a paragraph, heading, figure "
+                              "or note", state.article.path, state.line(token), 1, "choose another {#id}")
+        elif explicit and anchor in state.ids:
             self.report.error("E209", f"the id '{explicit}' is used twice in this article", state.article.path,
-                              state.line(token), 1, "give the heading another {#id}; p1, h1, fig1, fn1 … are "
-                              "taken by paragraphs, headings, figures and notes")
+                              state.line(token), 1, "give each heading its own {#id}")
         state.ids.add(anchor)
         return f'<h{level} id="{escape(anchor)}">'
 

@@ -54,6 +54,9 @@ def resolve(root: Path, base: Path, reference: str) -> Path:
         raise OutsideProject(f"absolute path '{reference}' is not allowed; use a path inside the project")
     candidate = real(base / local)
     if not inside(root, candidate):
+        written = Path(os.path.normpath(real(base) / local))
+        if written == real(root) or real(root) in written.parents:
+            raise OutsideProject(f"'{reference}' is a symlink to {candidate}, outside the project")
         raise OutsideProject(f"'{reference}' points outside the project")
     return candidate
 
@@ -71,6 +74,8 @@ def find_file(root: Path, bases: tuple[Path, ...], reference: str) -> Path:
         try:
             candidate = resolve(root, base, reference)
         except OutsideProject as exc:
+            if os.path.lexists(base / unquote(urlsplit(reference).path)):
+                raise  # it exists, through a symlink that leads out of the project
             refusals.append(exc)
             continue
         try:
