@@ -268,10 +268,10 @@ class Renderer:
         explicit = token.attrGet("id")
         anchor = state.anchor(str(explicit) if explicit else f"h{state.headings}")
         if explicit and _GENERATED_ID.fullmatch(str(explicit)):
-            self.report.error("E209", f"the id '{explicit}' is one publish gives to a paragraph, heading, figure "
+            self.report.error("E216", f"the id '{explicit}' is one publish gives to a paragraph, heading, figure "
                               "or note", state.article.path, state.line(token), 1, "choose another {#id}")
         elif explicit and anchor in state.ids:
-            self.report.error("E209", f"the id '{explicit}' is used twice in this article", state.article.path,
+            self.report.error("E216", f"the id '{explicit}' is used twice in this article", state.article.path,
                               state.line(token), 1, "give each heading its own {#id}")
         state.ids.add(anchor)
         return f'<h{level} id="{escape(anchor)}">'
