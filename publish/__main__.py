@@ -1,3 +1,5 @@
 from .cli import run
 
-run()
+# Guarded: with -j N, worker processes are spawned and import the main module again.
+if __name__ == "__main__":
+    run()

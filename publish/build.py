@@ -1,7 +1,11 @@
-"""Targets, their inputs and atomic outputs: the make-like part of publish.
+"""Targets, their inputs and what to rebuild: the make-like part of publish.
 
-manuscript.load → markdown.render_all → assets.inspect → fonts.check_coverage
-(the whole model is built and checked before anything is written) → writers.
+plan (content hashes, state.py) → check: manuscript.load → render (cache.py) → assets.inspect →
+font coverage (the whole model is built and checked before anything is written) → run the
+targets (jobs.py) → record each one in the state as soon as its output is in place.
+
+A no-op run stops after the plan: it reads directory listings, the state file and the page
+marks, and imports neither the Markdown renderer nor WeasyPrint nor ebooklib.
 """
 
 from __future__ import annotations
@@ -9,19 +13,27 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import os
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from . import __version__
+from .cache import Cache, live_marks
 from .diagnostics import PublishError, Report
+from .jobs import Done, SerialRunner, ProcessRunner, Task, WriterOptions, write_atomic
 from .model import Publication, RenderedArticle
-from .state import State, record, snapshot, why_rebuild
+from .progress import Event, Sink, ignore
+from .state import State, record, remove_temporaries, snapshot, target_inputs, why_rebuild
+
+__all__ = ["TARGETS", "BuildOptions", "Model", "Output", "build", "check", "clean", "locked", "output_path",
+           "write_atomic"]
 
 TARGETS = ("epub", "pdf-screen", "pdf-print")
+# The print layout first: the EPUB's page-list is taken from it. Then the EPUB, which is quick,
+# so that it is ready early; the screen PDF last.
+RUN_ORDER = ("pdf-print", "epub", "pdf-screen")
 
 
 @dataclass(frozen=True)
@@ -31,28 +43,30 @@ class BuildOptions:
     dry_run: bool = False
     embed_fonts: bool = True
     strict: bool = False
+    jobs: int = 1  # targets built at the same time, each in its own process when > 1
 
 
 @dataclass(frozen=True)
 class Output:
     target: str
     path: Path
-    built: bool  # False: it was up to date
-    reason: str  # why it was (or would be) rebuilt
+    built: bool  # False: it was up to date (or, with --dry-run, nothing was built)
+    reason: str  # why it was (or would be) rebuilt; "" when up to date
     size: int = 0
     pages: int | None = None
     seconds: float = 0.0
+    maybe: bool = False  # --dry-run: rebuilt only if the print layout's page breaks change
+    note: str = ""
 
 
 @dataclass(frozen=True)
 class Model:
-    """Everything the writers need, built before any of them runs."""
+    """Everything the writers need, built and checked before any of them runs. Picklable, for -j N."""
 
     publication: Publication
     rendered: tuple[RenderedArticle, ...]
     images: dict
     faces: tuple
-    theme: object
 
 
 def output_path(pub_slug: str, build_dir: Path, target: str) -> Path:
@@ -60,25 +74,34 @@ def output_path(pub_slug: str, build_dir: Path, target: str) -> Path:
                         "pdf-print": f"{pub_slug}-print.pdf"}[target]
 
 
-def check(root: Path, report: Report) -> Model | None:
-    """Load, render and check the manuscript; None (with errors in `report`) if it cannot be built."""
+def check(root: Path, report: Report, cache: Cache | None = None) -> Model | None:
+    """Load, render and check the manuscript; None (with errors in `report`) if it cannot be built.
+
+    With a cache, unchanged articles are not rendered again and only new characters are
+    checked against the fonts; the diagnostics are the same either way.
+    """
     from . import assets, fonts, manuscript
     from .markdown import render_all
-    from .theme import load_theme
 
     publication, load_report = manuscript.load(root)
     report.extend(load_report)
     if publication is None:
         return None
-    rendered = render_all(publication.articles, publication.root, report)
+    if cache is None:
+        rendered = render_all(publication.articles, publication.root, report)
+    else:
+        rendered = cache.render(publication, report)
     images = assets.inspect(rendered, report)
     texts = {a.path: a.path.read_text(encoding="utf-8-sig") for a in publication.articles}
     texts[publication.manuscript / "publication.yaml"] = (publication.manuscript / "publication.yaml").read_text(
         encoding="utf-8-sig")
-    fonts.check_coverage(publication, texts, report)
+    if cache is None:
+        fonts.check_coverage(publication, texts, report)
+    else:
+        cache.check_coverage(publication, texts, report)
     if report.errors:
         return None
-    return Model(publication, rendered, images, fonts.find_faces(publication.root), load_theme(publication.root))
+    return Model(publication, rendered, images, fonts.find_faces(publication.root))
 
 
 @contextlib.contextmanager
@@ -98,23 +121,6 @@ def locked(build_dir: Path, report: Report) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
 def modified_time(publication: Publication) -> dt.datetime:
     """dcterms:modified: SOURCE_DATE_EPOCH when set, else the publication date; never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -124,72 +130,127 @@ def modified_time(publication: Publication) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
 
-def build(root: Path, options: BuildOptions, report: Report,
-          progress: Callable[[str], None] = lambda message: None) -> list[Output]:
+def _options_text(target: str, options: BuildOptions) -> str:
+    """The options a target's output depends on, with the tool's version."""
+    return f"{__version__} embed_fonts={options.embed_fonts}" if target == "epub" else __version__
+
+
+def _digest(inputs: dict[str, str]) -> str:
+    return hashlib.sha256(repr(sorted(inputs.items())).encode()).hexdigest()
+
+
+class _Build:
+    """One run of `build`: the plan, then the targets in dependency order, recording each success."""
+
+    def __init__(self, root: Path, options: BuildOptions, report: Report, sink: Sink):
+        self.root, self.options, self.report, self.sink = root, options, report, sink
+        self.build_dir = root / "build"
+        self.state = State.load(self.build_dir)
+        self.cache = Cache(self.build_dir, self.state.digest)
+        self.files = snapshot(self.state, root)
+        self.cached_marks = self.cache.load_marks()
+        from .manuscript import load_slug  # cheap: reads publication.yaml only
+
+        self.slug = load_slug(root) or "book"
+        self.paths = {t: output_path(self.slug, self.build_dir, t) for t in TARGETS}
+        self.inputs = {t: self._inputs(t) for t in TARGETS}
+        self.notes: dict[str, str] = {}
+
+    def _inputs(self, target: str) -> dict[str, str]:
+        marks = self.cached_marks.digest if self.cached_marks else None
+        return target_inputs(self.root, target, self.files, _options_text(target, self.options), marks)
+
+    def plan(self) -> dict[str, str]:
+        """target → why it must be rebuilt ("" when up to date), for the requested targets."""
+        return {t: "--force" if self.options.force else why_rebuild(self.state, t, self.inputs[t], self.paths[t]) or ""
+                for t in self.options.targets}
+
+    def run(self, plan: dict[str, str]) -> list[Output]:
+        self.sink(Event("manuscript", "checking"))
+        model = check(self.root, self.report, self.cache)
+        if model is None or self.report.failed(self.options.strict):
+            raise PublishError(self.report)
+        # The slug read cheaply for the plan agrees with the full load except on a broken
+        # publication.yaml, which check() has already refused.
+        writer = WriterOptions(self.options.embed_fonts, modified_time(model.publication),
+                               self.build_dir / ".cache" / "fonts")
+        todo = dict(plan)
+        # Waits for the print layout: rebuilt anyway, or only if the page breaks change.
+        epub_after_print = "epub" in todo and bool(todo.get("pdf-print"))
+        waiting = [t for t in RUN_ORDER if todo.get(t) or (t == "epub" and epub_after_print)]
+        done: dict[str, Done] = {}
+        outputs = [Output(t, self.paths[t], False, "") for t in todo if t not in waiting]
+        failure: BaseException | None = None
+        runner_class = ProcessRunner if self.options.jobs > 1 else SerialRunner
+        with runner_class(model, writer, self.sink) as runner:
+            while waiting or runner.running:
+                while failure is None and waiting and runner.running < max(1, self.options.jobs):
+                    target = next((t for t in waiting if t != "epub" or not epub_after_print
+                                   or "pdf-print" in done), None)
+                    if target is None:
+                        break
+                    waiting.remove(target)
+                    if target == "epub" and not todo["epub"]:
+                        todo["epub"] = why_rebuild(self.state, "epub", self._inputs("epub"), self.paths["epub"]) or ""
+                        if not todo["epub"]:
+                            outputs.append(Output("epub", self.paths["epub"], False, ""))
+                            continue
+                    runner.start(self._task(target, model, done))
+                if not runner.running:
+                    break
+                try:
+                    finished = runner.next_done()
+                except Exception as exc:  # PublishError too; make-like, the running ones finish
+                    failure = failure or exc
+                    waiting.clear()
+                    continue
+                done[finished.target] = finished
+                outputs.append(self._record(finished, todo[finished.target]))
+        if failure is not None:
+            raise failure
+        order = {t: i for i, t in enumerate(self.options.targets)}
+        return sorted(outputs, key=lambda o: order[o.target])
+
+    def _task(self, target: str, model: Model, done: dict[str, Done]) -> Task:
+        path = self.paths[target]
+        if target != "epub":
+            return Task(target, path, None, self.state.pages(target))
+        if "pdf-print" in done:
+            marks = done["pdf-print"].marks
+        elif self.cached_marks is not None:
+            # The last print layout's page breaks; an element deleted since then loses its mark.
+            marks = live_marks(self.cached_marks.marks, model.rendered)
+            if self.cached_marks.layout != _digest(self.inputs["pdf-print"]):
+                self.notes["epub"] = "page-list from the last print layout; `publish` brings both up to date"
+        else:
+            marks = None  # the task lays out the print PDF itself
+        return Task(target, path, marks, self.state.pages("pdf-print"))
+
+    def _record(self, finished: Done, reason: str) -> Output:
+        """The output is in place: remember its inputs (and the print layout's marks) at once."""
+        self.report.extend(Report(list(finished.diagnostics)))
+        if finished.marks is not None:
+            self.cached_marks = self.cache.save_marks(finished.marks, _digest(self.inputs["pdf-print"]))
+        path = self.paths[finished.target]
+        record(self.state, finished.target, self._inputs(finished.target), path, finished.pages)
+        self.state.save()
+        return Output(finished.target, path, True, reason, finished.size, finished.pages, finished.seconds,
+                      note=self.notes.get(finished.target, ""))
+
+
+def build(root: Path, options: BuildOptions, report: Report, sink: Sink = ignore) -> list[Output]:
     """Bring the requested targets up to date. Raises PublishError when the manuscript has errors."""
     root = root.resolve()
-    build_dir = root / "build"
-    with locked(build_dir, report):
-        state = State.load(build_dir)
-        slug = _slug_for_paths(root, report)
-        option_text = f"{__version__} embed_fonts={options.embed_fonts}"
-        inputs = snapshot(state, root, option_text)
-        plan: list[tuple[str, Path, str]] = []
-        for target in options.targets:
-            path = output_path(slug, build_dir, target) if slug else build_dir / target
-            reason = "--force" if options.force else why_rebuild(state, target, inputs, path)
-            plan.append((target, path, reason or ""))
-        todo = [p for p in plan if p[2]]
-        if options.dry_run or not todo:
-            state.save()
-            return [Output(t, p, False, r) for t, p, r in plan]
-        progress("checking the manuscript")
-        model = check(root, report)
-        if model is None or report.failed(options.strict):
-            raise PublishError(report)
-        results = []
-        marks = None
-        # The print layout comes first: the EPUB's page-list is derived from it.
-        for target, path, reason in sorted(plan, key=lambda p: TARGETS.index(p[0]), reverse=True):
-            if not reason:
-                results.append(Output(target, path, False, ""))
-                continue
-            started = time.perf_counter()
-            path = output_path(model.publication.slug, build_dir, target)
-            progress(f"building {path.name}")
-            data, pages, marks = _run_target(target, model, options, report, marks)
-            write_atomic(path, data)
-            record(state, target, inputs, path)
-            state.save()
-            results.append(Output(target, path, True, reason, len(data), pages, time.perf_counter() - started))
-        order = {t: i for i, t in enumerate(options.targets)}
-        return sorted(results, key=lambda o: order[o.target])
-
-
-def _run_target(target: str, model: Model, options: BuildOptions, report: Report, marks):
-    pub = model.publication
-    if target.startswith("pdf-"):
-        from .pdf.writer import build_pdf
-
-        result = build_pdf(pub, model.rendered, model.images, model.faces, model.theme, target[4:], report)
-        return result.data, result.pages, result.marks
-    from .epub import EpubOptions, build_epub
-
-    if marks is None:
-        from .pdf.writer import build_pdf
-
-        marks = build_pdf(pub, model.rendered, model.images, model.faces, model.theme, "print", report).marks
-    data = build_epub(pub, model.rendered, model.images, model.faces, model.theme,
-                      EpubOptions(options.embed_fonts, modified_time(pub), pub.root / "build" / ".cache" / "fonts"),
-                      marks)
-    return data, None, marks
-
-
-def _slug_for_paths(root: Path, report: Report) -> str | None:
-    """The output names, read cheaply for the up-to-date check (the full load happens only if needed)."""
-    from .manuscript import load_slug
-
-    return load_slug(root)
+    with locked(root / "build", report):
+        remove_temporaries(root / "build")
+        run = _Build(root, options, report, sink)
+        plan = run.plan()
+        if options.dry_run or not any(plan.values()):
+            run.state.save()  # keeps the digests just computed: the next check skips hashing
+            maybe = "epub" in plan and not plan["epub"] and bool(plan.get("pdf-print"))
+            return [Output(t, run.paths[t], False, reason, maybe=(t == "epub" and maybe))
+                    for t, reason in plan.items()]
+        return run.run(plan)
 
 
 def clean(root: Path) -> list[Path]:

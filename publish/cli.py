@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -12,8 +12,15 @@ from pathlib import Path
 from . import __version__
 from .build import TARGETS, BuildOptions, build, check, clean
 from .diagnostics import PublishError, Report
+from .progress import StepLines, ignore
 
-COMMANDS = ("all", "epub", "pdf", "check", "clean", "init", "new")
+COMMANDS = ("all", "epub", "pdf", "check", "clean", "init", "new", "serve")
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of jobs, 1 or more: {text!r}")
+    return int(text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -21,17 +28,20 @@ def parser() -> argparse.ArgumentParser:
                                 "EPUB 3 and print PDF (build/<slug>.epub, build/<slug>.pdf, build/<slug>-print.pdf).")
     p.add_argument("command", nargs="?", default="all", choices=COMMANDS,
                    help="all (default): EPUB and both PDFs; epub; pdf; check: validate only; clean: empty build/; "
-                        "init DIR: new project; new TITLE: new article")
+                        "init DIR: new project; new TITLE: new article; serve: live HTML preview")
     p.add_argument("args", nargs="*", help="DIR for init; TITLE for new")
     p.add_argument("-C", dest="directory", default=".", metavar="DIR", help="run on the project in DIR")
     p.add_argument("--variant", choices=("screen", "print"), help="with pdf: build only this variant")
     p.add_argument("--section", help="with new: the section (栏目) to list the article in")
+    p.add_argument("--port", type=int, default=8000, help="with serve: the port on 127.0.0.1 (0: any free one)")
+    p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                   help="build up to N outputs at the same time, each in its own process (default 1)")
     p.add_argument("--force", action="store_true", help="rebuild even if up to date")
     p.add_argument("--dry-run", "-n", action="store_true", help="say what would be rebuilt and why; build nothing")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--no-embed-fonts", action="store_true", help="EPUB without embedded fonts")
     p.add_argument("-q", "--quiet", action="store_true", help="print only diagnostics")
-    p.add_argument("-v", "--verbose", action="store_true", help="print engine messages and tracebacks")
+    p.add_argument("-v", "--verbose", action="store_true", help="print each step, engine messages and tracebacks")
     p.add_argument("--version", action="version", version=f"publish {__version__}")
     return p
 
@@ -49,6 +59,17 @@ def _human(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
+def progress_display(args) -> contextlib.AbstractContextManager:
+    """Progress bars on a terminal; step lines with --verbose otherwise; nothing with --quiet."""
+    if args.quiet:
+        return contextlib.nullcontext(ignore)
+    if sys.stderr.isatty():
+        from .progress import Bars
+
+        return Bars()
+    return contextlib.nullcontext(StepLines() if args.verbose else ignore)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     root = Path(args.directory)
@@ -58,7 +79,6 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING if args.verbose else logging.CRITICAL, format="%(name)s: %(message)s")
     for name in ("weasyprint", "fontTools", "PIL"):
         logging.getLogger(name).setLevel(logging.WARNING if args.verbose else logging.CRITICAL)
-    quiet = args.quiet or not sys.stdout.isatty() and not args.verbose
     say = (lambda message: None) if args.quiet else (lambda message: print(message))
     report = Report()
     started = time.perf_counter()
@@ -84,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             say(f"created {path}")
             return 0
+        if args.args:
+            print(f"publish {args.command}: unexpected argument {args.args[0]!r}", file=sys.stderr)
+            return 2
         if args.command == "clean":
             removed = clean(root)
             say(f"removed {len(removed)} item(s) from build/")
@@ -95,13 +118,15 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             say(f"{len(model.rendered)} articles, {sum(len(r.figures) for r in model.rendered)} figures: OK")
             return 0
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(root, args.port, quiet=args.quiet)
         targets = {"all": TARGETS, "epub": ("epub",),
                    "pdf": (f"pdf-{args.variant}",) if args.variant else ("pdf-screen", "pdf-print")}[args.command]
-        if args.args:
-            print(f"publish {args.command}: unexpected argument {args.args[0]!r}", file=sys.stderr)
-            return 2
-        options = BuildOptions(targets, args.force, args.dry_run, not args.no_embed_fonts, args.strict)
-        outputs = build(root, options, report, progress=(lambda m: None) if quiet else say)
+        options = BuildOptions(targets, args.force, args.dry_run, not args.no_embed_fonts, args.strict, args.jobs)
+        with progress_display(args) as sink:
+            outputs = build(root, options, report, sink)
     except PublishError:
         print_report(report, root, args.strict)
         return 1
@@ -109,9 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         print("publish: interrupted; the previous outputs are untouched", file=sys.stderr)
         return 130
     except Exception as exc:  # an engine failure: report it as a diagnostic, not a traceback
-        if args.verbose:
-            raise
         print_report(report, root, args.strict)
+        if args.verbose:
+            print(getattr(exc, "details", ""), file=sys.stderr)
+            raise
         print(f"error E303: internal error: {exc.__class__.__name__}: {exc} (run with --verbose for details)",
               file=sys.stderr)
         return 1
@@ -124,29 +150,39 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def show_summary(outputs, seconds: float, dry_run: bool) -> None:
-    if all(not o.built for o in outputs) and not dry_run:
-        print(f"everything is up to date ({seconds:.2f} s)")
-        return
     if dry_run:
         for output in outputs:
-            state = f"would rebuild: {output.reason}" if output.reason else "up to date"
+            if output.maybe:
+                state = "rebuilt only if the print layout's page breaks change"
+            else:
+                state = f"would rebuild: {output.reason}" if output.reason else "up to date"
             print(f"{output.path.name}: {state}")
         return
-    rows = [(o.path.name, str(o.pages or "") if o.pages else "", _human(o.size) if o.built else "",
-             f"{o.seconds:.1f} s" if o.built else "up to date") for o in outputs]
-    if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
+    if all(not o.built for o in outputs):
+        print(f"everything is up to date ({seconds:.2f} s)")
+        return
+    rows = [(o.path.name, str(o.pages) if o.pages else "", _human(o.size) if o.built else "",
+             f"{o.seconds:.1f} s" if o.built else "up to date", o.reason if o.built else "") for o in outputs]
+    notes = [f"{o.path.name}: {o.note}" for o in outputs if o.note]
+    if sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table
 
         table = Table(title=f"publish: built in {seconds:.1f} s")
-        for column in ("output", "pages", "size", "time"):
-            table.add_column(column)
+        for column, justify in (("output", "left"), ("pages", "right"), ("size", "right"), ("time", "right"),
+                                ("why", "left")):
+            table.add_column(column, justify=justify)
         for row in rows:
             table.add_row(*row)
-        Console().print(table)
+        console = Console()  # honours NO_COLOR
+        console.print(table)
+        for note in notes:
+            console.print(note, markup=False, highlight=False)
     else:
         for row in rows:
             print("  ".join(x for x in row if x))
+        for note in notes:
+            print(note)
         print(f"built in {seconds:.1f} s")
 
 

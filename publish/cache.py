@@ -1,0 +1,261 @@
+"""What a build can reuse from the last one, kept in build/.cache/.
+
+- render/<article>.json: an article rendered to XHTML (fragment, figures, ids, links, and the
+  diagnostics rendering gave), keyed by everything rendering reads: the article's text and
+  metadata, its first figure number (figure numbers run on across articles, so inserting a
+  figure early renumbers every later article), which files exist under manuscript/ (an image
+  that appears or disappears), and the tool's code and Markdown libraries.
+- coverage.json: characters already known to have a glyph in the bundled fonts. Decoding the
+  fonts' character maps takes ~0.4 s; with this, an edit checks only characters not seen before.
+- page-marks.json: where the pages of the last print layout begin. The EPUB's page-list is
+  derived from them, so `publish epub` need not lay out the print PDF (~16 s) again.
+
+Entries are JSON, never pickle: a project's build/ may come from anyone and reading it must
+not run code. A damaged, foreign or outdated entry is simply a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .diagnostics import Diagnostic, Report, Severity
+from .model import Article, Asset, Figure, Link, Publication, RenderedArticle
+from .pagelist import PageMark
+
+FORMAT = 1  # bump when the layout of an entry changes
+PACKAGE = Path(__file__).resolve().parent
+_TEXT_SUFFIXES = (".md", ".yaml", ".yml")
+
+
+def file_sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _sha(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def write_json(path: Path, data) -> None:
+    """Atomically, so that a reader (another publish, `publish serve`) never sees half an entry."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, sort_keys=True)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_json(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+
+
+@dataclass(frozen=True)
+class CachedMarks:
+    marks: tuple[PageMark, ...]
+    digest: str  # of the marks alone: the EPUB's <page-marks> input
+    layout: str  # digest of the print layout's inputs when they were made
+
+
+class Cache:
+    def __init__(self, build_dir: Path, digest: Callable[[Path], str] = file_sha):
+        self.folder = build_dir / ".cache"
+        self.digest = digest  # the build passes State.digest: unchanged files are not hashed again
+        self.rendered = 0  # articles rendered in this run (the others came from the cache)
+        self.reused = 0
+
+    # -- rendered articles ------------------------------------------------------------------
+
+    def render(self, publication: Publication, report: Report) -> tuple[RenderedArticle, ...]:
+        """markdown.render_all, taking each article from the cache when nothing it reads has changed."""
+        from .markdown import Renderer, check_links
+
+        base = self._render_base(publication)
+        renderer = Renderer(publication.root, report)
+        results = []
+        for article in publication.articles:
+            key = _sha([base, repr(article), renderer.next_figure])
+            hit = self._load_render(article, key)
+            if hit is not None:
+                rendered, diagnostics = hit
+                for diagnostic in diagnostics:
+                    report.add(diagnostic)
+                renderer.next_figure += len(rendered.figures)
+                self.reused += 1
+            else:
+                own = Report()
+                renderer.report = own  # this article's diagnostics are kept with its entry
+                rendered = renderer.render(article)
+                report.extend(own)
+                self.rendered += 1
+                # An entry with errors is not kept: the error may name a file that appears later.
+                if not own.errors:
+                    write_json(self._render_path(article.name), _render_entry(key, rendered, own.items))
+            results.append(rendered)
+        rendered_all = tuple(results)
+        check_links(rendered_all, report)
+        self._forget_others({a.name for a in publication.articles})
+        return rendered_all
+
+    def _render_path(self, name: str) -> Path:
+        return self.folder / "render" / f"{name}.json"
+
+    def _render_base(self, publication: Publication) -> list:
+        """What every article's rendering reads besides the article itself."""
+        import markdown_it
+        import mdit_py_plugins
+        import nh3
+        import pygments
+
+        code = sorted((str(p.relative_to(PACKAGE)), self.digest(p)) for p in PACKAGE.rglob("*.py"))
+        libraries = [markdown_it.__version__, mdit_py_plugins.__version__, pygments.__version__,
+                     getattr(nh3, "__version__", "")]
+        # Which non-text files exist (and where their symlinks lead): an image that appears or is
+        # replaced by a link out of the project changes the rendering. Their contents do not.
+        files = []
+        for dirpath, dirnames, filenames in os.walk(publication.manuscript):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                if not name.endswith(_TEXT_SUFFIXES) and not name.startswith("."):
+                    files.append((str(path), str(path.resolve())))
+        return [FORMAT, code, libraries, str(publication.root), files]
+
+    def _load_render(self, article: Article, key: str) -> tuple[RenderedArticle, list[Diagnostic]] | None:
+        entry = read_json(self._render_path(article.name))
+        if entry is None or entry.get("key") != key:
+            return None
+        try:
+            rendered = _rendered_from(entry, article)
+            diagnostics = [_diagnostic_from(d) for d in entry["diagnostics"]]
+        except (KeyError, TypeError, ValueError):
+            return None
+        # An image used by the article must still be that file (not, say, a symlink out of the project).
+        if any(asset.source.resolve() != asset.source or not asset.source.is_file() for asset in rendered.assets):
+            return None
+        return rendered, diagnostics
+
+    def _forget_others(self, names: set[str]) -> None:
+        folder = self.folder / "render"
+        if folder.is_dir():
+            for path in folder.glob("*.json"):
+                if path.stem not in names:
+                    path.unlink(missing_ok=True)
+
+    # -- font coverage ------------------------------------------------------------------
+
+    def check_coverage(self, publication: Publication, texts: dict[Path, str], report: Report) -> None:
+        """fonts.check_coverage for the texts that have a character not yet known to be covered."""
+        from . import fonts
+
+        faces = fonts.find_faces(publication.root)
+        if len(faces) < len(fonts.FACES):  # E215: report it every time, cache nothing
+            fonts.check_coverage(publication, texts, report)
+            return
+        font_key = _sha([FORMAT, [(f.file_name, self.digest(f.path)) for f in faces]])
+        path = self.folder / "coverage.json"
+        entry = read_json(path) or {}
+        known = set(entry.get("chars", "")) if entry.get("fonts") == font_key else set()
+        todo = {p: text for p, text in texts.items() if not set(text) <= known}
+        if not todo:
+            return
+        own = Report()
+        fonts.check_coverage(publication, todo, own)
+        report.extend(own)
+        # A text with no diagnostic has only covered (or invisible) characters; one with a
+        # diagnostic is checked again next time so that its message is repeated.
+        flagged = {d.path for d in own.items}
+        for text_path, text in todo.items():
+            if text_path not in flagged:
+                known |= set(text)
+        write_json(path, {"format": FORMAT, "fonts": font_key, "chars": "".join(sorted(known))})
+
+    # -- page marks of the last print layout ----------------------------------------------
+
+    def save_marks(self, marks: tuple[PageMark, ...], layout: str) -> CachedMarks:
+        """Keep the marks of a print layout made from inputs with the digest `layout`."""
+        digest = marks_digest(marks)
+        write_json(self.folder / "page-marks.json", {"format": FORMAT, "digest": digest, "layout": layout,
+                                                      "marks": [[m.label, m.article, m.element, m.offset]
+                                                                for m in marks]})
+        return CachedMarks(tuple(marks), digest, layout)
+
+    def load_marks(self) -> CachedMarks | None:
+        entry = read_json(self.folder / "page-marks.json")
+        if entry is None:
+            return None
+        try:
+            marks = tuple(PageMark(str(label), str(article), str(element), int(offset))
+                          for label, article, element, offset in entry["marks"])
+            return CachedMarks(marks, str(entry["digest"]), str(entry["layout"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def marks_digest(marks: tuple[PageMark, ...]) -> str:
+    return _sha([[m.label, m.article, m.element, m.offset] for m in marks])
+
+
+def live_marks(marks: tuple[PageMark, ...], rendered: tuple[RenderedArticle, ...]) -> tuple[PageMark, ...]:
+    """The marks whose element still exists: an edit since the layout may have removed some."""
+    ids = {item.name: item.ids for item in rendered}
+    return tuple(m for m in marks if m.element in ids.get(m.article, ()))
+
+
+# -- (de)serialising a rendered article -------------------------------------------------------
+
+def _asset_row(asset: Asset) -> list:
+    return [str(asset.source), asset.href, str(asset.used_in), asset.line]
+
+
+def _asset_from(row: list) -> Asset:
+    source, href, used_in, line = row
+    return Asset(Path(source), str(href), Path(used_in), int(line))
+
+
+def _render_entry(key: str, rendered: RenderedArticle, diagnostics: list[Diagnostic]) -> dict:
+    return {
+        "format": FORMAT,
+        "key": key,
+        "html": rendered.html,
+        "figures": [[f.number, f.id, f.alt, f.caption, f.credit, _asset_row(f.asset) if f.asset else None]
+                    for f in rendered.figures],
+        "assets": [_asset_row(a) for a in rendered.assets],
+        "ids": sorted(rendered.ids),
+        "links": [[link.target, link.line] for link in rendered.links],
+        "has_notes": rendered.has_notes,
+        "diagnostics": [[d.code, d.severity.value, d.message, str(d.path) if d.path else None, d.line, d.col,
+                         d.hint] for d in diagnostics],
+    }
+
+
+def _rendered_from(entry: dict, article: Article) -> RenderedArticle:
+    figures = tuple(Figure(int(number), str(ident), str(alt), str(caption), credit,
+                           _asset_from(asset) if asset else None)
+                    for number, ident, alt, caption, credit, asset in entry["figures"])
+    return RenderedArticle(
+        article=article,
+        html=str(entry["html"]),
+        figures=figures,
+        assets=tuple(_asset_from(row) for row in entry["assets"]),
+        ids=frozenset(str(i) for i in entry["ids"]),
+        links=tuple(Link(str(target), int(line)) for target, line in entry["links"]),
+        has_notes=bool(entry["has_notes"]),
+    )
+
+
+def _diagnostic_from(row: list) -> Diagnostic:
+    code, severity, message, path, line, col, hint = row
+    return Diagnostic(code, Severity(severity), message, Path(path) if path else None, line, col, hint)

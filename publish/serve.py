@@ -1,0 +1,216 @@
+"""`publish serve`: an HTML preview of the publication that follows every save.
+
+The preview is the EPUB's reading view: the same templates and CSS, one XHTML page per article
+and the 目录 as the index, written to build/preview/. Images and fonts are served from where
+they are, not copied. http.server serves it on 127.0.0.1 from a thread; the main thread waits
+for saves (watchfiles), rebuilds (only changed articles are rendered again, see cache.py) and
+bumps a version number that open pages poll, reloading themselves when it changes. The
+diagnostics of the last rebuild are shown in the terminal and over the page.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .build import check
+from .cache import Cache
+from .diagnostics import PublishError, Report
+
+RELOAD_JS = """(function () {
+  var seen = null, box = null;
+  function show(errors) {
+    if (!errors) { if (box) { box.remove(); box = null; } return; }
+    if (!box) {
+      box = document.createElementNS("http://www.w3.org/1999/xhtml", "pre");
+      box.setAttribute("style", "position:fixed;left:0;right:0;bottom:0;max-height:40%;overflow:auto;margin:0;" +
+        "padding:1em;background:#fff3f3;color:#900;border-top:2px solid #900;font:13px monospace;z-index:9999");
+      document.body.appendChild(box);
+    }
+    box.textContent = errors;
+  }
+  function poll() {
+    fetch("/__publish__/version", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (d) {
+      if (seen === null) { seen = d.version; } else if (d.version !== seen) { location.reload(); return; }
+      show(d.errors);
+      setTimeout(poll, 400);
+    }).catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+"""
+INJECT = ('<nav class="publish-preview" style="position:fixed;top:0.5em;right:0.5em;font:12px sans-serif">'
+          '<a href="index.xhtml">目录</a></nav><script src="/__publish__/reload.js"></script>')
+_HREF = re.compile(r'href="#([^"]+)"')
+
+
+@dataclass
+class Site:
+    """What the server shows; replaced piece by piece by each rebuild (under `lock`)."""
+
+    folder: Path  # build/preview
+    files: dict[str, Path] = field(default_factory=dict)  # URL path → file served from elsewhere
+    version: int = 0
+    errors: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def build_preview(root: Path, site: Site, report: Report) -> None:
+    """Write the preview pages for the manuscript as it is now. Raises PublishError on errors."""
+    from .epub import _cjk, article_file
+    from .theme import load_theme
+
+    model = check(root, report, Cache(root / "build"))
+    if model is None:
+        raise PublishError(report)
+    pub = model.publication
+    theme = load_theme(root)
+    theme.env.filters["cjk"] = _cjk
+    owner = {anchor: article_file(item.name) for item in model.rendered for anchor in item.ids}
+
+    def link_fix(html: str, here: str) -> str:
+        # Links between articles point to the other page, as in the EPUB.
+        def repl(match: re.Match) -> str:
+            where = owner.get(match.group(1), here)
+            return match.group(0) if where == here else f'href="{where}#{match.group(1)}"'
+        return _HREF.sub(repl, html)
+
+    pages = {"style.css": "\n".join(f'@font-face {{ font-family: "{f.family}"; font-weight: {f.weight}; '
+                                    f'src: url("fonts/{f.file_name}"); }}' for f in model.faces)
+             + "\n" + theme.css("epub.css")}
+    sections = []
+    for section in pub.sections:
+        entries = [{"href": article_file(a.name), "title": a.title} for a in section.articles]
+        if entries:
+            sections.append({"title": section.title, "label": section.label, "href": entries[0]["href"],
+                             "entries": entries})
+    pages["index.xhtml"] = theme.render("epub/nav.xhtml", pub=pub, lang=pub.language, sections=sections, pages=[],
+                                        bodymatter=sections[0]["href"] if sections else "index.xhtml")
+    for item in model.rendered:
+        here = article_file(item.name)
+        section = next(s for s in pub.sections if item.article in s.articles)
+        pages[here] = theme.render("epub/article.xhtml", pub=pub, lang=pub.language, article=item.article,
+                                   section_label=section.label, page_start=Markup(""),
+                                   body=Markup(link_fix(item.html, here)))
+    files = {f"/{info.asset.href}": info.asset.source for info in model.images.values()}
+    files.update({f"/fonts/{face.file_name}": face.path for face in model.faces})
+    site.folder.mkdir(parents=True, exist_ok=True)
+    with site.lock:
+        for old in site.folder.iterdir():
+            if old.is_file() and old.name not in pages:
+                old.unlink()
+        for name, text in pages.items():
+            _write(site.folder / name, text)
+        site.files = files
+
+
+def _write(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files from the preview folder, with the reload script added to every page."""
+
+    site: Site  # set through functools.partial in serve()
+
+    def __init__(self, *args, site: Site, **kwargs):
+        self.site = site
+        super().__init__(*args, directory=str(site.folder), **kwargs)
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == "/__publish__/version":
+            with self.site.lock:
+                body = json.dumps({"version": self.site.version, "errors": self.site.errors}).encode()
+            return self._send(body, "application/json")
+        if path == "/__publish__/reload.js":
+            return self._send(RELOAD_JS.encode(), "text/javascript")
+        if path in ("/", "/index.html"):
+            path = "/index.xhtml"
+        page = self.site.folder / path[1:]
+        if path.endswith(".xhtml") and "/" not in path[1:] and page.is_file():
+            with self.site.lock:
+                data = page.read_bytes()
+            return self._send(data.replace(b"</body>", INJECT.encode() + b"</body>", 1),
+                              "application/xhtml+xml; charset=utf-8")
+        return super().do_GET()
+
+    def translate_path(self, path: str) -> str:
+        """Images and fonts are served from where they are; everything else from the preview folder."""
+        with self.site.lock:
+            outside = self.site.files.get(path.split("?", 1)[0])
+        return str(outside) if outside is not None else super().translate_path(path)
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        pass  # one line per request would drown the rebuild messages
+
+
+def rebuild(root: Path, site: Site, say) -> Report:
+    report = Report()
+    started = time.perf_counter()
+    try:
+        build_preview(root, site, report)
+    except PublishError:
+        pass  # the report says why; the last good preview stays
+    errors = "\n".join(d.format(root) for d in report.items)
+    with site.lock:
+        site.version += 1
+        site.errors = errors if report.errors else ""
+    for diagnostic in report.items:
+        print(diagnostic.format(root), file=sys.stderr)
+    if report.errors:
+        say(f"preview not updated: {len(report.errors)} error(s)")
+    else:
+        say(f"preview rebuilt in {time.perf_counter() - started:.2f} s")
+    return report
+
+
+def serve(root: Path, port: int, quiet: bool = False) -> int:
+    """Serve the preview on 127.0.0.1:`port` until interrupted; 0 picks a free port."""
+    import watchfiles
+
+    root = root.resolve()
+    say = (lambda message: None) if quiet else (lambda message: print(message, flush=True))
+    site = Site(root / "build" / "preview")
+    rebuild(root, site, say)
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, site=site))
+    except OSError as exc:
+        print(f"error E304: cannot serve on 127.0.0.1:{port}: {exc.strerror}\n  hint: choose another port with "
+              "--port, or --port 0 for any free one", file=sys.stderr)
+        return 1
+    thread = threading.Thread(target=server.serve_forever, name="publish serve", daemon=True)
+    thread.start()
+    # Always printed, even with --quiet: it is how a caller learns the port.
+    print(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
+    watched = [p for p in (root / "manuscript", root / "styles", root / "fonts") if p.is_dir()]
+    try:
+        for changes in watchfiles.watch(*watched, debounce=200, step=50):
+            names = sorted({Path(p).name for _, p in changes})
+            say(f"changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
+            rebuild(root, site, say)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
+    return 0
