@@ -10,7 +10,6 @@ def accessibility_metadata(pub: Publication, rendered: tuple[RenderedArticle, ..
     figures = [f for r in rendered for f in r.figures]
     images = bool(figures) or any(r.assets for r in rendered)
     all_alt = all(f.alt.strip() for f in figures) and all('alt=""' not in r.html for r in rendered)
-    has_tables = any("<table" in r.html for r in rendered)
     has_notes = any(r.has_notes for r in rendered)
 
     meta: list[tuple[str, str]] = [("schema:accessMode", "textual")]
@@ -24,9 +23,7 @@ def accessibility_metadata(pub: Publication, rendered: tuple[RenderedArticle, ..
     if images and all_alt:
         features.append("alternativeText")
     if has_page_list:
-        features += ["pageNavigation", "printPageNumbers"]
-    if has_tables:
-        features.append("table")
+        features += ["pageNavigation", "pageBreakMarkers", "printPageNumbers"]
     if has_notes:
         features.append("annotations")
     meta += [("schema:accessibilityFeature", f) for f in features]

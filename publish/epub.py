@@ -15,13 +15,15 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from markupsafe import Markup
 
 from .accessibility import accessibility_metadata
 from .assets import ImageInfo
 from .cover import draw_cover
-from .fonts import FontFace, subset
+from .epubfonts import embedded_fonts, font_face_css
+from .fonts import FontFace
 from .model import Publication, RenderedArticle
 from .pagelist import PageMark, insert_pagebreaks, marker
 from .theme import Theme
@@ -54,7 +56,8 @@ def article_file(name: str) -> str:
 
 def build_epub(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dict[str, ImageInfo],
                faces: tuple[FontFace, ...], theme: Theme, options: EpubOptions,
-               pages: tuple[PageMark, ...] = ()) -> bytes:
+               pages: tuple[PageMark, ...] = (),
+               on_font: Callable[[int, int], None] = lambda number, total: None) -> bytes:
     from ebooklib import epub
 
     theme.env.filters["cjk"] = _cjk
@@ -92,22 +95,7 @@ def build_epub(pub: Publication, rendered: tuple[RenderedArticle, ...], images: 
             return f'href="#{target}"' if where == here else f'href="{where}#{target}"'
         return _HREF.sub(repl, html)
 
-    # Stylesheet with @font-face for the embedded subsets.
-    css = theme.css("epub.css")
-    if options.embed_fonts and faces:
-        chars = _all_text(pub, rendered)
-        font_css = []
-        for face in faces:
-            data = subset(face, chars, options.font_cache or pub.root / "build" / ".cache" / "fonts")
-            href = f"fonts/{face.file_name}"
-            book.add_item(epub.EpubItem(uid=f"font-{face.path.stem}", file_name=href, media_type="font/otf",
-                                        content=data))
-            font_css.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-                            f'font-style: normal; src: url("{href}"); }}')
-        css = "\n".join(font_css) + "\n" + css
-        book.add_item(epub.EpubItem(file_name="META-INF/com.apple.ibooks.display-options.xml",
-                                    content=APPLE_OPTIONS.encode(), manifest=False))
-    book.add_item(epub.EpubItem(uid="style", file_name="style.css", media_type="text/css", content=css.encode()))
+    documents: list[bytes] = []  # every XHTML document, for the font subsets at the end
 
     # Cover: the given image, or one drawn from the masthead.
     if pub.cover is not None:
@@ -128,6 +116,7 @@ def build_epub(pub: Publication, rendered: tuple[RenderedArticle, ...], images: 
         item = epub.EpubItem(uid=uid, file_name=file_name, media_type="application/xhtml+xml",
                              content=xhtml.encode("utf-8"))
         book.add_item(item)
+        documents.append(item.content)
         return item
 
     cover_page = page("cover", "cover.xhtml", "epub/cover.xhtml", cover_href=cover_href)
@@ -174,22 +163,38 @@ def build_epub(pub: Publication, rendered: tuple[RenderedArticle, ...], images: 
     book.add_item(epub.EpubNcx())
     book.spine = [cover_page, title_page, nav, *chapters]
 
+    # The stylesheet last: its @font-face rules name the subsets made from the documents above.
+    css = theme.css("epub.css")
+    if options.embed_fonts and faces:
+        fonts = embedded_fonts(documents, faces, options.font_cache or pub.root / "build" / ".cache" / "fonts",
+                               on_font)
+        for font in fonts:
+            book.add_item(epub.EpubItem(uid=f"font-{font.face.path.stem}", file_name=font.href,
+                                        media_type="font/otf", content=font.data))
+        css = font_face_css(fonts) + "\n" + css
+        book.add_item(epub.EpubItem(file_name="META-INF/com.apple.ibooks.display-options.xml",
+                                    content=APPLE_OPTIONS.encode(), manifest=False))
+    book.add_item(epub.EpubItem(uid="style", file_name="style.css", media_type="text/css", content=css.encode()))
+
     raw = io.BytesIO()
-    epub.EpubWriter(raw, book, {"mtime": options.modified, "epub3_pages": False, "epub2_guide": False}).write()
+    _writer(epub)(raw, book, {"mtime": options.modified, "epub3_pages": False, "epub2_guide": False},
+                  lang=lang).write()
     return reproducible_zip(raw.getvalue(), options.modified)
 
 
-def _all_text(pub: Publication, rendered: tuple[RenderedArticle, ...]) -> str:
-    """Every character the EPUB can show, for the font subset (markup included: it is mostly ASCII)."""
-    parts = [pub.title, pub.subtitle or "", pub.edition or "", pub.number or "", pub.publisher or "",
-             pub.rights or "", " ".join(pub.authors), " ".join(pub.editors), "目录封面地标正文页码文／（）：资料来源返回注释图"]
-    parts += [s.label for s in pub.sections]
-    for item in rendered:
-        a = item.article
-        parts += [item.html, a.title, a.kicker or "", a.subtitle or "", " ".join(a.authors), a.author_note or "",
-                  a.source or "", a.summary or ""]
-    parts.append("".join(chr(c) for c in range(0x20, 0x7F)))
-    return "".join(parts)
+def _writer(epub):
+    """ebooklib's writer, plus xml:lang on <package> (readers and Ace need the book's language there)."""
+
+    class Writer(epub.EpubWriter):
+        def __init__(self, name, book, options, lang: str):
+            super().__init__(name, book, options)
+            self.lang = lang
+
+        def _write_opf_file(self, root):
+            root.set("{http://www.w3.org/XML/1998/namespace}lang", self.lang)
+            super()._write_opf_file(root)
+
+    return Writer
 
 
 def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
