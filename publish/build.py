@@ -22,7 +22,7 @@ from typing import Iterator
 from . import __version__
 from .cache import Cache, live_marks
 from .diagnostics import PublishError, Report
-from .jobs import Done, SerialRunner, ProcessRunner, Task, WriterOptions, write_atomic
+from .jobs import Done, Task, WriterOptions, write_atomic
 from .model import Publication, RenderedArticle
 from .progress import Event, Sink, ignore
 from .state import State, record, remove_temporaries, snapshot, target_inputs, why_rebuild
@@ -91,7 +91,7 @@ def check(root: Path, report: Report, cache: Cache | None = None) -> Model | Non
         rendered = render_all(publication.articles, publication.root, report)
     else:
         rendered = cache.render(publication, report)
-    images = assets.inspect(rendered, report)
+    images = assets.inspect(rendered, report) if cache is None else cache.inspect_images(rendered, report)
     texts = {a.path: a.path.read_text(encoding="utf-8-sig") for a in publication.articles}
     texts[publication.manuscript / "publication.yaml"] = (publication.manuscript / "publication.yaml").read_text(
         encoding="utf-8-sig")
@@ -149,12 +149,24 @@ class _Build:
         self.cache = Cache(self.build_dir, self.state.digest)
         self.files = snapshot(self.state, root)
         self.cached_marks = self.cache.load_marks()
-        from .manuscript import load_slug  # cheap: reads publication.yaml only
-
-        self.slug = load_slug(root) or "book"
+        self.slug = self._slug()
         self.paths = {t: output_path(self.slug, self.build_dir, t) for t in TARGETS}
         self.inputs = {t: self._inputs(t) for t in TARGETS}
         self.notes: dict[str, str] = {}
+
+    def _slug(self) -> str:
+        """The output names, remembered with the digest of publication.yaml they were read from
+        (parsing YAML is the slowest part of a no-op run)."""
+        source = self.files.get("manuscript/publication.yaml")
+        remembered = self.state.slug
+        if source and remembered and remembered[0] == source:
+            return remembered[1]
+        from .manuscript import load_slug
+
+        slug = load_slug(self.root)
+        if slug and source:
+            self.state.slug = (source, slug)
+        return slug or "book"
 
     def _inputs(self, target: str) -> dict[str, str]:
         marks = self.cached_marks.digest if self.cached_marks else None
@@ -181,7 +193,10 @@ class _Build:
         done: dict[str, Done] = {}
         outputs = [Output(t, self.paths[t], False, "") for t in todo if t not in waiting]
         failure: BaseException | None = None
-        runner_class = ProcessRunner if self.options.jobs > 1 else SerialRunner
+        if self.options.jobs > 1:
+            from .jobs import ProcessRunner as runner_class  # multiprocessing: only when asked for
+        else:
+            from .jobs import SerialRunner as runner_class
         with runner_class(model, writer, self.sink) as runner:
             while waiting or runner.running:
                 while failure is None and waiting and runner.running < max(1, self.options.jobs):

@@ -7,6 +7,8 @@
   that appears or disappears), and the tool's code and Markdown libraries.
 - coverage.json: characters already known to have a glyph in the bundled fonts. Decoding the
   fonts' character maps takes ~0.4 s; with this, an edit checks only characters not seen before.
+- images.json: what examining each image found (kind and size, or the problem), by the image's
+  content digest: decoding every image again to catch truncated files takes ~0.2 s per build.
 - page-marks.json: where the pages of the last print layout begin. The EPUB's page-list is
   derived from them, so `publish epub` need not lay out the print PDF (~16 s) again.
 
@@ -80,24 +82,31 @@ class Cache:
 
     def render(self, publication: Publication, report: Report) -> tuple[RenderedArticle, ...]:
         """markdown.render_all, taking each article from the cache when nothing it reads has changed."""
-        from .markdown import Renderer, check_links
+        from .links import check_links
 
         base = self._render_base(publication)
-        renderer = Renderer(publication.root, report)
+        renderer = None  # made on the first miss: importing the renderer costs ~0.25 s
+        next_figure = 1
         results = []
         for article in publication.articles:
-            key = _sha([base, repr(article), renderer.next_figure])
+            key = _sha([base, repr(article), next_figure])
             hit = self._load_render(article, key)
             if hit is not None:
                 rendered, diagnostics = hit
                 for diagnostic in diagnostics:
                     report.add(diagnostic)
-                renderer.next_figure += len(rendered.figures)
+                next_figure += len(rendered.figures)
                 self.reused += 1
             else:
+                if renderer is None:
+                    from .markdown import Renderer
+
+                    renderer = Renderer(publication.root, report)
                 own = Report()
                 renderer.report = own  # this article's diagnostics are kept with its entry
+                renderer.next_figure = next_figure
                 rendered = renderer.render(article)
+                next_figure = renderer.next_figure
                 report.extend(own)
                 self.rendered += 1
                 # An entry with errors is not kept: the error may name a file that appears later.
@@ -114,14 +123,13 @@ class Cache:
 
     def _render_base(self, publication: Publication) -> list:
         """What every article's rendering reads besides the article itself."""
-        import markdown_it
-        import mdit_py_plugins
-        import nh3
-        import pygments
+        import importlib.util
 
         code = sorted((str(p.relative_to(PACKAGE)), self.digest(p)) for p in PACKAGE.rglob("*.py"))
-        libraries = [markdown_it.__version__, mdit_py_plugins.__version__, pygments.__version__,
-                     getattr(nh3, "__version__", "")]
+        # The Markdown libraries, by the digest of their main file (which carries their version):
+        # found without importing them.
+        libraries = [self.digest(Path(importlib.util.find_spec(name).origin))
+                     for name in ("markdown_it", "mdit_py_plugins", "pygments", "nh3")]
         # Which non-text files exist (and where their symlinks lead): an image that appears or is
         # replaced by a link out of the project changes the rendering. Their contents do not.
         files = []
@@ -153,6 +161,41 @@ class Cache:
             for path in folder.glob("*.json"):
                 if path.stem not in names:
                     path.unlink(missing_ok=True)
+
+    # -- images ------------------------------------------------------------------
+
+    def inspect_images(self, rendered: tuple[RenderedArticle, ...], report: Report) -> dict:
+        """assets.inspect, with each image's examination remembered by its content digest.
+
+        The loop mirrors assets.inspect; what is remembered is assets.examine's answer.
+        """
+        from .assets import ImageInfo, ImageProblem, examine
+
+        path = self.folder / "images.json"
+        code = _sha([(p.name, self.digest(p)) for p in (PACKAGE / "assets.py", PACKAGE / "sandbox.py")])
+        entry = read_json(path) or {}
+        known = entry.get("images", {}) if entry.get("code") == code else {}
+        seen: dict[str, list] = {}
+        found: dict[str, ImageInfo] = {}
+        for item in rendered:
+            for asset in item.assets:
+                if asset.href in found:
+                    continue
+                key = self.digest(asset.source)
+                answer = known.get(key)
+                if not (isinstance(answer, list) and len(answer) == 4):
+                    try:
+                        answer = ["ok", *examine(asset.source)]
+                    except ImageProblem as problem:
+                        answer = ["problem", problem.code, problem.message, problem.hint]
+                seen[key] = answer
+                if answer[0] == "problem":
+                    report.error(answer[1], answer[2], asset.used_in, asset.line, 1, answer[3])
+                    continue
+                found[asset.href] = ImageInfo(asset, answer[1], answer[2], answer[3])
+        if seen != known:
+            write_json(path, {"format": FORMAT, "code": code, "images": seen})
+        return found
 
     # -- font coverage ------------------------------------------------------------------
 

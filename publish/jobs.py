@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import multiprocessing
 import os
 import queue as queue_module
 import signal
@@ -145,10 +144,12 @@ class ProcessRunner:
     """-j N: each task in its own spawned process; events and results come back through one queue."""
 
     def __init__(self, model, options: WriterOptions, sink: Sink):
+        import multiprocessing  # here: a no-op build does not pay for importing it
+
         self.model, self.options, self.sink = model, options, sink
         self.context = multiprocessing.get_context("spawn")
         self.queue = self.context.Queue()
-        self.processes: dict[str, multiprocessing.process.BaseProcess] = {}
+        self.processes: dict = {}  # target → its multiprocessing Process
 
     @property
     def running(self) -> int:

@@ -27,6 +27,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .diagnostics import Report
+from .links import check_links
 from .model import Article, Asset, Figure, Link, RenderedArticle
 from .sandbox import OutsideProject, Unusable, find_file, is_remote, real
 from .typography import is_cjk, typeset
@@ -186,6 +187,8 @@ class Renderer:
         rules("footnote_close", lambda *a: "</aside>\n")
         rules("footnote_anchor", self._footnote_anchor)
         rules("paragraph_open", self._paragraph_open)
+        rules("list_item_open", self._numbered("li"))
+        rules("tr_open", self._numbered("tr"))
         rules("table_open", lambda *a: '<div class="table"><table>\n')
         rules("table_close", lambda *a: "</table></div>\n")
 
@@ -328,6 +331,14 @@ class Renderer:
         anchor = state.anchor(f"p{state.paragraphs}")
         state.ids.add(anchor)
         return f'<p id="{anchor}">'
+
+    def _numbered(self, tag: str):
+        """List items and table rows get ids too, so a printed page that starts in one is found."""
+        def rule(tokens, idx, options, env) -> str:
+            state: _State = env["state"]
+            state.paragraphs += 1
+            return f'<{tag} id="{state.anchor(f"{tag}{state.paragraphs}")}">'
+        return rule
 
     def _pullquote(self, tokens, idx, options, env) -> str:
         return '<blockquote class="pullquote" role="doc-pullquote" epub:type="pullquote">\n'
@@ -489,14 +500,3 @@ def render_all(articles, root: Path, report: Report) -> tuple[RenderedArticle, .
     rendered = tuple(renderer.render(article) for article in articles)
     check_links(rendered, report)
     return rendered
-
-
-def check_links(rendered: tuple[RenderedArticle, ...], report: Report) -> None:
-    """Every internal link must reach an id of some article (also for articles rendered from a cache)."""
-    known = set().union(*(r.ids for r in rendered)) if rendered else set()
-    for item in rendered:
-        for link in item.links:
-            if link.target not in known:
-                report.error("E206", f"broken internal link: nothing has the id '{link.target}'",
-                             item.article.path, link.line, 1,
-                             "link to another article as name.md, or to a heading of it as name.md#id")

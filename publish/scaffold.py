@@ -51,29 +51,96 @@ def init_project(directory: Path) -> None:
 
 
 def new_article(root: Path, title: str, section: str | None, report: Report) -> Path | None:
-    """Add articles/<name>.md and list it in publication.yaml (at the end, or of `section`)."""
+    """Add articles/<name>.md and list it in publication.yaml (at the end, or at the end of `section`).
+
+    publication.yaml is edited as text, one inserted line or item, so that its comments,
+    order and style stay as the editor wrote them.
+    """
+    pub_path = root / "manuscript" / "publication.yaml"
+    try:
+        text = pub_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        report.error("E114", f"cannot read publication.yaml: {exc.strerror}", pub_path, 1, 1,
+                     "run publish new inside a project, or use -C DIR (publish init DIR makes one)")
+        return None
+    articles = root / "manuscript" / "articles"
+    ascii_part = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    # A name must also read back as a string in YAML ("2", "null" and "yes" would not).
+    usable = ascii_part[:1].isalpha() and _scalar(ascii_part) == ascii_part
+    name = ascii_part if usable and not (articles / f"{ascii_part}.md").exists() else None
+    number = 1
+    while name is None:
+        candidate = f"article-{number:03d}"
+        name = candidate if not (articles / f"{candidate}.md").exists() and candidate not in text else None
+        number += 1
+    updated = _list_article(text, name, section)
+    if updated is None:
+        report.error("E104", "publication.yaml has no 'contents' list to add the article to", pub_path, 1, 1,
+                     "add 'contents:' with a list of article names")
+        return None
+    articles.mkdir(parents=True, exist_ok=True)
+    path = articles / f"{name}.md"
+    path.write_text(ARTICLE.format(title=_scalar(title), body="正文。"), encoding="utf-8")
+    pub_path.write_text(updated, encoding="utf-8")
+    return path
+
+
+def _scalar(value: str) -> str:
+    """`value` as a YAML scalar: plain when that reads back the same, else double-quoted."""
+    import json
+
     import yaml
 
-    pub_path = root / "manuscript" / "publication.yaml"
-    text = pub_path.read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    articles = root / "manuscript" / "articles"
-    number = 1
-    while (articles / f"article-{number:03d}.md").exists():
-        number += 1
-    ascii_part = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-    name = ascii_part if ascii_part and not (articles / f"{ascii_part}.md").exists() else f"article-{number:03d}"
-    contents = data.get("contents") or []
-    if section:
-        for entry in contents:
-            if isinstance(entry, dict) and entry.get("title") == section:
-                entry.setdefault("articles", []).append(name)
-                break
-        else:
-            contents.append({"title": section, "articles": [name]})
-    else:
-        contents.append(name)
-    data["contents"] = contents
-    (articles / f"{name}.md").write_text(ARTICLE.format(title=title, body="正文。"), encoding="utf-8")
-    pub_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return articles / f"{name}.md"
+    try:
+        plain = yaml.safe_load(f"k: {value}")
+    except yaml.YAMLError:
+        plain = None
+    return value if isinstance(plain, dict) and plain.get("k") == value else json.dumps(value, ensure_ascii=False)
+
+
+def _list_article(text: str, name: str, section: str | None) -> str | None:
+    import yaml
+
+    document = yaml.compose(text, Loader=yaml.SafeLoader)
+    contents = _value(document, "contents")
+    if not isinstance(contents, yaml.SequenceNode):
+        return None
+    if section is None:
+        return _append(text, contents, name)
+    for entry in contents.value:
+        if isinstance(entry, yaml.MappingNode) and getattr(_value(entry, "title"), "value", None) == section:
+            listed = _value(entry, "articles")
+            if isinstance(listed, yaml.SequenceNode):
+                return _append(text, listed, name)
+            return None
+    if contents.flow_style:
+        return _append(text, contents, f"{{title: {_scalar(section)}, articles: [{name}]}}")
+    return _append(text, contents, f"title: {_scalar(section)}\n{{indent}}  articles: [{name}]")
+
+
+def _value(node, key: str):
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if getattr(key_node, "value", None) == key:
+                return value_node
+    return None
+
+
+def _append(text: str, sequence, item: str) -> str:
+    """Insert `item` as the last element of `sequence` (a yaml node), in the sequence's own style."""
+    if sequence.flow_style or not sequence.value:
+        close = sequence.end_mark.index - 1  # the "]"
+        separator = ", " if sequence.value else ""
+        return text[:close].rstrip() + separator + item + text[close:]
+    indent = " " * sequence.start_mark.column
+    last = sequence.value[-1]
+    while getattr(last, "value", None) and isinstance(last.value, list):  # the last line of a nested item
+        last = last.value[-1][-1] if isinstance(last.value[-1], tuple) else last.value[-1]
+    lines = text.splitlines(keepends=True)
+    line = last.end_mark.line
+    if not lines[line].endswith("\n"):
+        lines[line] += "\n"
+    lines.insert(line + 1, f"{indent}- {item.replace('{indent}', indent)}\n")
+    return "".join(lines)

@@ -31,22 +31,25 @@ class State:
     path: Path
     files: dict[str, list] = field(default_factory=dict)  # path → [mtime_ns, size, sha256]
     targets: dict[str, dict] = field(default_factory=dict)  # target → {"inputs": {path: sha}, "output": sha, …}
+    slug: tuple[str, str] | None = None  # (sha of publication.yaml, the slug it gives)
 
     @classmethod
     def load(cls, build_dir: Path) -> "State":
         path = build_dir / STATE_FILE
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(path, data.get("files", {}), data.get("targets", {}))
-        except (OSError, ValueError):
+            slug = data.get("slug")
+            return cls(path, data.get("files", {}), data.get("targets", {}),
+                       tuple(slug) if isinstance(slug, list) and len(slug) == 2 else None)
+        except (OSError, ValueError, AttributeError):
             # No state, or a damaged one: everything is rebuilt, which is always safe.
             return cls(path)
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"files": self.files, "targets": self.targets}, sort_keys=True),
-                             encoding="utf-8")
+        temporary.write_text(json.dumps({"files": self.files, "targets": self.targets, "slug": self.slug},
+                                        sort_keys=True), encoding="utf-8")
         os.replace(temporary, self.path)
 
     def digest(self, path: Path) -> str:
