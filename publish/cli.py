@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -70,8 +72,15 @@ def progress_display(args) -> contextlib.AbstractContextManager:
     return contextlib.nullcontext(StepLines() if args.verbose else ignore)
 
 
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt  # unwinds through write_atomic, which removes its temporary file
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM (kill, a CI timeout) stops a build as Ctrl-C does: previous outputs kept, no temporaries.
+        signal.signal(signal.SIGTERM, _terminate)
     root = Path(args.directory)
     if not root.is_dir():
         print(f"publish: -C {args.directory}: no such directory", file=sys.stderr)
@@ -89,7 +98,11 @@ def main(argv: list[str] | None = None) -> int:
             if len(args.args) != 1:
                 print("publish init: give the new project's directory: publish init DIR", file=sys.stderr)
                 return 2
-            init_project(Path(args.args[0]))
+            try:
+                init_project(Path(args.args[0]))
+            except FileExistsError as exc:
+                print(f"publish init: {exc}; give a new or empty directory", file=sys.stderr)
+                return 1
             say(f"created {args.args[0]}: cd there and run publish")
             return 0
         if args.command == "new":

@@ -87,7 +87,7 @@ def build_pdf(pub: Publication, rendered: tuple[RenderedArticle, ...], images: d
     keywords = "、".join(s.title for s in pub.sections if s.title)
     html_text = theme.render("print/book.html", pub=pub, articles=rendered, sections=sections,
                              cover_href=cover_href, keywords=keywords)
-    fetcher = ConfinedFetcher(pub.root / "build" / ".virtual", files)
+    fetcher = ConfinedFetcher(files)
     # Like fonts, @color-profile rules are honoured only through one shared registry.
     font_config, color_profiles = FontConfiguration(), {}
     shared = {"font_config": font_config, "color_profiles": color_profiles, "url_fetcher": fetcher,
