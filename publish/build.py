@@ -182,6 +182,7 @@ class _Build:
         model = check(self.root, self.report, self.cache)
         if model is None or self.report.failed(self.options.strict):
             raise PublishError(self.report)
+        self.sink(Event("manuscript", f"{self.cache.rendered} article(s) rendered, {self.cache.reused} from the cache"))
         # The slug read cheaply for the plan agrees with the full load except on a broken
         # publication.yaml, which check() has already refused.
         writer = WriterOptions(self.options.embed_fonts, modified_time(model.publication),

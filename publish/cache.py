@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -89,8 +89,10 @@ class Cache:
         next_figure = 1
         results = []
         for article in publication.articles:
-            key = _sha([base, repr(article), next_figure])
-            hit = self._load_render(article, key)
+            # Paths relative to the project: a moved or copied project keeps its cache.
+            where = replace(article, body=replace(article.body, path=_relative(article.path, publication.root)))
+            key = _sha([base, repr(where), next_figure])
+            hit = self._load_render(article, key, publication.root)
             if hit is not None:
                 rendered, diagnostics = hit
                 for diagnostic in diagnostics:
@@ -111,7 +113,8 @@ class Cache:
                 self.rendered += 1
                 # An entry with errors is not kept: the error may name a file that appears later.
                 if not own.errors:
-                    write_json(self._render_path(article.name), _render_entry(key, rendered, own.items))
+                    write_json(self._render_path(article.name),
+                               _render_entry(key, rendered, own.items, publication.root))
             results.append(rendered)
         rendered_all = tuple(results)
         check_links(rendered_all, report)
@@ -138,16 +141,16 @@ class Cache:
             for name in sorted(filenames):
                 path = Path(dirpath) / name
                 if not name.endswith(_TEXT_SUFFIXES) and not name.startswith("."):
-                    files.append((str(path), str(path.resolve())))
-        return [FORMAT, code, libraries, str(publication.root), files]
+                    files.append((_relative(path, publication.root), _relative(path.resolve(), publication.root)))
+        return [FORMAT, code, libraries, files]
 
-    def _load_render(self, article: Article, key: str) -> tuple[RenderedArticle, list[Diagnostic]] | None:
+    def _load_render(self, article: Article, key: str, root: Path) -> tuple[RenderedArticle, list[Diagnostic]] | None:
         entry = read_json(self._render_path(article.name))
         if entry is None or entry.get("key") != key:
             return None
         try:
-            rendered = _rendered_from(entry, article)
-            diagnostics = [_diagnostic_from(d) for d in entry["diagnostics"]]
+            rendered = _rendered_from(entry, article, root)
+            diagnostics = [_diagnostic_from(d, root) for d in entry["diagnostics"]]
         except (KeyError, TypeError, ValueError):
             return None
         # An image used by the article must still be that file (not, say, a symlink out of the project).
@@ -259,46 +262,50 @@ def live_marks(marks: tuple[PageMark, ...], rendered: tuple[RenderedArticle, ...
 
 # -- (de)serialising a rendered article -------------------------------------------------------
 
-def _asset_row(asset: Asset) -> list:
-    return [str(asset.source), asset.href, str(asset.used_in), asset.line]
+def _relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
-def _asset_from(row: list) -> Asset:
+def _asset_row(asset: Asset, root: Path) -> list:
+    return [_relative(asset.source, root), asset.href, _relative(asset.used_in, root), asset.line]
+
+
+def _asset_from(row: list, root: Path) -> Asset:
     source, href, used_in, line = row
-    return Asset(Path(source), str(href), Path(used_in), int(line))
+    return Asset(root / source, str(href), root / used_in, int(line))
 
 
-def _render_entry(key: str, rendered: RenderedArticle, diagnostics: list[Diagnostic]) -> dict:
+def _render_entry(key: str, rendered: RenderedArticle, diagnostics: list[Diagnostic], root: Path) -> dict:
     return {
         "format": FORMAT,
         "key": key,
         "html": rendered.html,
-        "figures": [[f.number, f.id, f.alt, f.caption, f.credit, _asset_row(f.asset) if f.asset else None]
+        "figures": [[f.number, f.id, f.alt, f.caption, f.credit, _asset_row(f.asset, root) if f.asset else None]
                     for f in rendered.figures],
-        "assets": [_asset_row(a) for a in rendered.assets],
+        "assets": [_asset_row(a, root) for a in rendered.assets],
         "ids": sorted(rendered.ids),
         "links": [[link.target, link.line] for link in rendered.links],
         "has_notes": rendered.has_notes,
-        "diagnostics": [[d.code, d.severity.value, d.message, str(d.path) if d.path else None, d.line, d.col,
-                         d.hint] for d in diagnostics],
+        "diagnostics": [[d.code, d.severity.value, d.message, _relative(d.path, root) if d.path else None, d.line,
+                         d.col, d.hint] for d in diagnostics],
     }
 
 
-def _rendered_from(entry: dict, article: Article) -> RenderedArticle:
+def _rendered_from(entry: dict, article: Article, root: Path) -> RenderedArticle:
     figures = tuple(Figure(int(number), str(ident), str(alt), str(caption), credit,
-                           _asset_from(asset) if asset else None)
+                           _asset_from(asset, root) if asset else None)
                     for number, ident, alt, caption, credit, asset in entry["figures"])
     return RenderedArticle(
         article=article,
         html=str(entry["html"]),
         figures=figures,
-        assets=tuple(_asset_from(row) for row in entry["assets"]),
+        assets=tuple(_asset_from(row, root) for row in entry["assets"]),
         ids=frozenset(str(i) for i in entry["ids"]),
         links=tuple(Link(str(target), int(line)) for target, line in entry["links"]),
         has_notes=bool(entry["has_notes"]),
     )
 
 
-def _diagnostic_from(row: list) -> Diagnostic:
+def _diagnostic_from(row: list, root: Path) -> Diagnostic:
     code, severity, message, path, line, col, hint = row
-    return Diagnostic(code, Severity(severity), message, Path(path) if path else None, line, col, hint)
+    return Diagnostic(code, Severity(severity), message, root / path if path else None, line, col, hint)
