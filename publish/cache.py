@@ -2,8 +2,8 @@
 
 - render/<article>.json: an article rendered to XHTML (fragment, figures, ids, links, and the
   diagnostics rendering gave), keyed by everything rendering reads: the article's text and
-  metadata, its first figure number (figure numbers run on across articles, so inserting a
-  figure early renumbers every later article), which files exist under manuscript/ (an image
+  metadata, its first figure number if it has figures (figure numbers run on across articles,
+  so a figure inserted early renumbers every later article with figures), which files exist under manuscript/ (an image
   that appears or disappears), and the tool's code and Markdown libraries.
 - coverage.json: characters already known to have a glyph in the bundled fonts. Decoding the
   fonts' character maps takes ~0.4 s; with this, an edit checks only characters not seen before.
@@ -91,8 +91,8 @@ class Cache:
         for article in publication.articles:
             # Paths relative to the project: a moved or copied project keeps its cache.
             where = replace(article, body=replace(article.body, path=_relative(article.path, publication.root)))
-            key = _sha([base, repr(where), next_figure])
-            hit = self._load_render(article, key, publication.root)
+            key = _sha([base, repr(where)])
+            hit = self._load_render(article, key, next_figure, publication.root)
             if hit is not None:
                 rendered, diagnostics = hit
                 for diagnostic in diagnostics:
@@ -113,8 +113,8 @@ class Cache:
                 self.rendered += 1
                 # An entry with errors is not kept: the error may name a file that appears later.
                 if not own.errors:
-                    write_json(self._render_path(article.name),
-                               _render_entry(key, rendered, own.items, publication.root))
+                    entry = _render_entry(key, rendered, own.items, publication.root)
+                    write_json(self._render_path(article.name), dict(entry, first_figure=rendered_first(rendered)))
             results.append(rendered)
         rendered_all = tuple(results)
         check_links(rendered_all, report)
@@ -144,9 +144,14 @@ class Cache:
                     files.append((_relative(path, publication.root), _relative(path.resolve(), publication.root)))
         return [FORMAT, code, libraries, files]
 
-    def _load_render(self, article: Article, key: str, root: Path) -> tuple[RenderedArticle, list[Diagnostic]] | None:
+    def _load_render(self, article: Article, key: str, first_figure: int,
+                     root: Path) -> tuple[RenderedArticle, list[Diagnostic]] | None:
         entry = read_json(self._render_path(article.name))
         if entry is None or entry.get("key") != key:
+            return None
+        # Figure numbers run on across articles: an article with figures is reused only if its
+        # first one keeps its number. One without figures does not depend on it.
+        if entry.get("first_figure") not in (None, first_figure):
             return None
         try:
             rendered = _rendered_from(entry, article, root)
@@ -248,6 +253,11 @@ class Cache:
             return CachedMarks(marks, str(entry["digest"]), str(entry["layout"]))
         except (KeyError, TypeError, ValueError):
             return None
+
+
+def rendered_first(rendered: RenderedArticle) -> int | None:
+    """The number of the article's first figure; None without figures."""
+    return rendered.figures[0].number if rendered.figures else None
 
 
 def marks_digest(marks: tuple[PageMark, ...]) -> str:

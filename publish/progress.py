@@ -113,4 +113,9 @@ class Bars:
         if task is None:
             task = self.tasks[event.output] = self.progress.add_task(event.step, output=event.output,
                                                                      total=event.total)
-        self.progress.update(task, description=event.step, completed=event.done, total=event.total)
+        total = next(t.total for t in self.progress.tasks if t.id == task)
+        if event.total is None and total:
+            # A step after the layout (writing): the pages are all done, keep the bar full.
+            self.progress.update(task, description=event.step, completed=total)
+        else:
+            self.progress.update(task, description=event.step, completed=event.done, total=event.total)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import pty
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import copy_case, run_publish
@@ -80,3 +84,61 @@ def test_init_and_new_make_a_project_that_builds(tmp_path):
     assert result.returncode == 0, result.stderr
     assert len(list((project / "build").glob("*.epub"))) == 1
     shutil.rmtree(project)
+
+
+def test_jobs_must_be_a_positive_number():
+    for bad in ("0", "-1", "two"):
+        result = run_publish("-j", bad, "--dry-run")
+        assert result.returncode == 2, bad
+        assert "number of jobs" in result.stderr
+
+
+def test_quiet_verbose_and_not_a_terminal(tmp_path):
+    project = copy_case("basic", tmp_path)
+    quiet = run_publish("-C", str(project), "-q", "pdf", "--variant", "screen")
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stdout == ""
+    assert "laying out" not in quiet.stderr
+    (project / "build" / "test-monthly.pdf").unlink()
+    plain = run_publish("-C", str(project), "pdf", "--variant", "screen")
+    # Not a terminal: no progress at all, and a plain summary: output, pages, size, time, why.
+    assert "laying out" not in plain.stderr and "\x1b[" not in plain.stdout + plain.stderr
+    assert re.search(r"^test-monthly\.pdf  6  \d+ KB  [\d.]+ s  test-monthly\.pdf is missing$", plain.stdout, re.M), \
+        plain.stdout
+    assert re.search(r"^built in [\d.]+ s$", plain.stdout, re.M)
+    (project / "build" / "test-monthly.pdf").unlink()
+    verbose = run_publish("-C", str(project), "-v", "pdf", "--variant", "screen")
+    steps = verbose.stderr.splitlines()
+    assert "manuscript: checking" in steps
+    assert "test-monthly.pdf: laying out pages" in steps and "test-monthly.pdf: writing" in steps
+
+
+def _on_a_terminal(project: Path, env: dict) -> str:
+    """Run a build with stderr on a pseudo-terminal; return what the terminal showed."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "publish", "-C", str(project), "pdf", "--variant", "screen",
+                                "--force"], stdout=subprocess.DEVNULL, stderr=slave, env=env)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the process closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert process.wait(timeout=300) == 0
+    return shown.decode("utf-8", "replace")
+
+
+def test_progress_bars_on_a_terminal_honour_no_color(tmp_path):
+    project = copy_case("basic", tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"TERM": "xterm-256color", "COLUMNS": "120"}
+    coloured = _on_a_terminal(project, env)
+    assert "test-monthly.pdf" in coloured and "laying out pages" in coloured
+    assert re.search(r"\x1b\[[0-9;]*3[0-9;]*m", coloured), "colours when allowed"
+    plain = _on_a_terminal(project, env | {"NO_COLOR": "1"})
+    assert "laying out pages" in plain
+    assert not re.search(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])(?:;[0-9;]*)?m", plain), "no colour with NO_COLOR"
