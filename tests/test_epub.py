@@ -87,3 +87,35 @@ def test_same_manuscript_same_bytes(basic_build):
     result = run_publish("-C", str(basic_build), "epub", "--force")
     assert result.returncode == 0, result.stderr
     assert _epub(basic_build).read_bytes() == first
+
+
+def page_list(epub) -> list[tuple[str, str, str]]:
+    """(label, file, text right after the pagebreak marker) for every page-list entry."""
+    with zipfile.ZipFile(epub) as z:
+        nav = etree.fromstring(z.read("EPUB/nav.xhtml"))
+        entries = []
+        for a in nav.findall(".//x:nav[@epub:type='page-list']//x:a", NS):
+            file, anchor = a.get("href").split("#")
+            doc = z.read(f"EPUB/{file}").decode()
+            marker = re.search(rf'<span epub:type="pagebreak" role="doc-pagebreak" id="{anchor}" '
+                               rf'aria-label="{a.text}"[^>]*></span>', doc)
+            assert marker, f"page-list entry {a.text} has no pagebreak marker with that aria-label"
+            after = re.sub(r"<[^>]+>", "", doc[marker.end():])
+            entries.append((a.text, file, re.sub(r"\s+", "", after)[:8]))
+    return entries
+
+
+def test_page_list_matches_the_printed_pages(basic_build):
+    from pypdf import PdfReader
+
+    entries = page_list(_epub(basic_build))
+    labels = [label for label, _, _ in entries]
+    assert labels == sorted(labels, key=int) and len(set(labels)) == len(labels)
+    assert all(label.isdigit() for label in labels)
+    pdf = [re.sub(r"\s+", "", p.extract_text() or "") for p in PdfReader(basic_build / "build" / "test-monthly.pdf").pages]
+    for label, file, text in entries:
+        assert text[:4] in pdf[int(label) - 1], f"p.{label}: the EPUB marker is before '{text}', not on that page"
+    with zipfile.ZipFile(_epub(basic_build)) as z:
+        opf = z.read("EPUB/content.opf").decode()
+    assert "<dc:source>" in opf and 'property="pageBreakSource"' in opf
+    assert "pageNavigation" in opf and "printPageNumbers" in opf

@@ -67,3 +67,43 @@ def test_sample_pdf_has_every_article_where_the_toc_says(sample):
         listed = next((n for entry, n in toc.items() if entry.startswith(flat)), None)
         assert listed, f"{title} is not in the 目录"
         assert flat in pages[listed - 1], f"{title}: 目录 says p.{listed}, but it is not there"
+
+
+def test_sample_page_list_follows_the_print_edition(sample):
+    from test_epub import page_list
+
+    _, slug, _ = _titles()
+    entries = page_list(sample / "build" / f"{slug}.epub")
+    pdf = [re.sub(r"\s+", "", p.extract_text() or "") for p in PdfReader(sample / "build" / f"{slug}.pdf").pages]
+    assert len(entries) >= len(pdf) - 4, "every printed page of the articles is in the page-list"
+    misplaced = [(label, text) for label, _, text in entries if text[:4] not in pdf[int(label) - 1]]
+    assert not misplaced, misplaced[:5]
+
+
+def test_sample_screen_pdf_text_has_the_body_paragraphs_verbatim(sample):
+    """pdftotext of the screen PDF (the text block only, without heads and folios) contains the
+    paragraphs of the manuscript as they were rendered: no lost, reordered or inserted characters."""
+    import html
+    import subprocess
+
+    from publish.build import check
+    from publish.diagnostics import Report
+
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "pdftotext (poppler-utils) is needed; .ci/run installs it"
+    model = check(sample, Report())
+    paragraphs = []
+    for item in model.rendered:
+        for body in re.findall(r'<p id="[^"]+">(.*?)</p>', item.html, re.S):
+            flat = re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", body)))
+            if flat:
+                paragraphs.append(flat)
+    _, slug, _ = _titles()
+    # The text block of a 285 mm page: below the 22 mm head margin, above the 20 mm foot margin.
+    text = subprocess.run([pdftotext, "-raw", "-y", "63", "-H", "688", "-W", "700", str(sample / "build" / f"{slug}.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    missing = [p for p in paragraphs if p not in flat]
+    share = 1 - len(missing) / len(paragraphs)
+    print(f"{len(paragraphs) - len(missing)} of {len(paragraphs)} paragraphs verbatim ({share:.2%})")
+    assert share >= 0.995, [m[:40] for m in missing[:10]]

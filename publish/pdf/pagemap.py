@@ -11,7 +11,8 @@ from typing import Iterator
 
 from ..pagelist import PageMark
 
-BLOCKS = ("p", "h2", "h3", "h4", "li", "figure", "aside")
+# Elements that carry ids in the rendered articles (markdown.py numbers them).
+BLOCKS = ("p", "h2", "h3", "h4", "li", "tr", "figure", "aside")
 
 
 def _first_text(box, ancestors: tuple = ()):
@@ -29,14 +30,16 @@ def _first_text(box, ancestors: tuple = ()):
 def page_marks(document, article_names: set[str]) -> Iterator[PageMark]:
     """One mark per page that starts inside an article's body; labels are the printed page numbers."""
     consumed: dict[str, int] = {}  # element id → characters laid out on earlier pages
+    last: str | None = None  # the last element with an id laid out so far
     for number, page in enumerate(document.pages, start=1):
-        mark = _mark(page, number, article_names, consumed)
+        mark = _mark(page, number, article_names, consumed, last)
         if mark is not None:
             yield mark
-        _count_page_text(page._page_box, consumed)
+        last = _count_page_text(page._page_box, consumed) or last
 
 
-def _mark(page, number: int, article_names: set[str], consumed: dict[str, int]) -> PageMark | None:
+def _mark(page, number: int, article_names: set[str], consumed: dict[str, int],
+          last: str | None) -> PageMark | None:
     found = _first_text(page._page_box)
     if found is None:
         return None
@@ -55,17 +58,26 @@ def _mark(page, number: int, article_names: set[str], consumed: dict[str, int]) 
     if article is None:
         return None
     if element_id is None or not element_id.startswith(article + "-"):
+        # The page starts in something without an id (a table cell, a caption …): mark it
+        # at the end of the last identified element before it, or at the article's start.
+        if last is not None and last.startswith(article + "-"):
+            return PageMark(str(number), article, last, consumed.get(last, 0))
         return PageMark(str(number), article, article, 0)
     return PageMark(str(number), article, element_id, consumed.get(element_id, 0))
 
 
-def _count_page_text(page_box, consumed: dict[str, int]) -> None:
+def _count_page_text(page_box, consumed: dict[str, int]) -> str | None:
+    """Add each element's text on this page to `consumed`; return the last element with an id."""
     from weasyprint.formatting_structure import boxes
+
+    seen: list[str] = []
 
     def walk(box, owner: str | None) -> None:
         element = getattr(box, "element", None)
         if element is not None and element.get("id") and element.tag in BLOCKS and not isinstance(box, boxes.TextBox):
             owner = element.get("id")
+            if not seen or seen[-1] != owner:
+                seen.append(owner)
         if isinstance(box, boxes.TextBox) and owner:
             consumed[owner] = consumed.get(owner, 0) + len(box.text)
             return
@@ -73,3 +85,4 @@ def _count_page_text(page_box, consumed: dict[str, int]) -> None:
             walk(child, owner)
 
     walk(page_box, None)
+    return seen[-1] if seen else None
