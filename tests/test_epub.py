@@ -119,3 +119,61 @@ def test_page_list_matches_the_printed_pages(basic_build):
         opf = z.read("EPUB/content.opf").decode()
     assert "<dc:source>" in opf and 'property="pageBreakSource"' in opf
     assert "pageNavigation" in opf and "printPageNumbers" in opf
+
+
+def test_reader_pitfalls_are_avoided(basic_build):
+    """What Kindle, Kobo and Apple Books trip on (see the issue's list)."""
+    import io
+
+    from PIL import Image
+
+    with zipfile.ZipFile(_epub(basic_build)) as z:
+        css = z.read("EPUB/style.css").decode()
+        cover = etree.fromstring(z.read("EPUB/cover.xhtml"))
+        images = [n for n in z.namelist() if n.startswith("EPUB/images/")]
+        for name in images:
+            with Image.open(io.BytesIO(z.read(name))) as image:
+                assert image.format in ("PNG", "JPEG") and image.mode in ("RGB", "P"), (name, image.mode)
+        opf = etree.fromstring(z.read("EPUB/content.opf"))
+        assert "META-INF/com.apple.ibooks.display-options.xml" in z.namelist()
+    assert cover.find(".//x:img", NS) is not None, "the cover is its own XHTML with an <img>"
+    assert not re.search(r"(?<![-\w])(transform|position)\s*:|display\s*:\s*(inline-)?flex", css)
+    for rule in re.findall(r"(?:^|})\s*((?:html|body|p)\s*\{[^}]*)\}", css):
+        assert not re.search(r"(?<![-\w])(font-size|line-height|color)\s*:", rule), f"body text forced: {rule}"
+    fonts = [i for i in opf.iterfind(".//opf:manifest/opf:item", NS) if i.get("href").startswith("fonts/")]
+    assert fonts and all(i.get("media-type") == "font/otf" for i in fonts)
+
+
+def test_toc_order_is_spine_order_and_semantics_pair_with_roles(basic_build):
+    with zipfile.ZipFile(_epub(basic_build)) as z:
+        nav = etree.fromstring(z.read("EPUB/nav.xhtml"))
+        opf = etree.fromstring(z.read("EPUB/content.opf"))
+        manifest = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:manifest/opf:item", NS)}
+        spine = [manifest[r.get("idref")] for r in opf.iterfind(".//opf:spine/opf:itemref", NS)]
+        toc = [a.get("href").split("#")[0] for a in nav.findall(".//x:nav[@epub:type='toc']//x:a", NS)]
+        assert [spine.index(f) for f in toc] == sorted(spine.index(f) for f in toc)
+        roles = {"chapter": "doc-chapter", "noteref": "doc-noteref", "footnote": "doc-footnote",
+                 "pullquote": "doc-pullquote", "sidebar": "complementary", "pagebreak": "doc-pagebreak",
+                 "toc": "doc-toc", "page-list": "doc-pagelist"}
+        for name in z.namelist():
+            if not name.endswith(".xhtml"):
+                continue
+            root = etree.fromstring(z.read(name))
+            landmarks = set(root.iterfind(".//x:nav[@epub:type='landmarks']//x:a", NS))
+            for element in root.iter():
+                kind = element.get("{http://www.idpf.org/2007/ops}type")
+                if kind in roles and element not in landmarks:  # landmark links take no role
+                    assert element.get("role") == roles[kind], (name, kind, element.get("role"))
+            for img in root.iter("{http://www.w3.org/1999/xhtml}img"):
+                assert img.get("alt"), f"{name}: image without alt text"
+
+
+def test_no_embed_fonts_builds_without_fonts(tmp_path):
+    from conftest import copy_case, run_publish
+
+    project = copy_case("basic", tmp_path)
+    result = run_publish("-C", str(project), "epub", "--no-embed-fonts")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(project / "build" / "test-monthly.epub") as z:
+        assert not [n for n in z.namelist() if "fonts/" in n]
+        assert "@font-face" not in z.read("EPUB/style.css").decode()

@@ -115,3 +115,30 @@ def test_qpdf_check_is_clean(basic_build):
     for name in ("test-monthly.pdf", "test-monthly-print.pdf"):
         result = subprocess.run([qpdf, "--check", str(basic_build / "build" / name)], capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_screen_variant_is_tagged_for_accessibility(basic_build):
+    reader = PdfReader(basic_build / "build" / "test-monthly.pdf")
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+
+
+def test_a_cover_image_from_publication_yaml_is_used(tmp_path):
+    from conftest import copy_case, run_publish
+    import zipfile
+
+    project = copy_case("basic", tmp_path)
+    cover = project / "manuscript" / "images" / "cover.png"
+    from PIL import Image
+
+    Image.new("RGB", (1200, 1680), (20, 60, 120)).save(cover)
+    pub = project / "manuscript" / "publication.yaml"
+    pub.write_text(pub.read_text(encoding="utf-8") + "cover: images/cover.png\n", encoding="utf-8")
+    result = run_publish("-C", str(project), "epub")
+    assert result.returncode == 0, result.stderr
+    result = run_publish("-C", str(project), "pdf", "--variant", "screen")
+    assert result.returncode == 0, result.stderr
+    first = PdfReader(project / "build" / "test-monthly.pdf").pages[0]
+    assert first["/Resources"].get("/XObject"), "the cover page shows the image"
+    with zipfile.ZipFile(project / "build" / "test-monthly.epub") as z:
+        assert z.read("EPUB/images/cover.png") == cover.read_bytes()
