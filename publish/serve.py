@@ -25,6 +25,7 @@ from markupsafe import Markup
 from .build import check
 from .cache import Cache
 from .diagnostics import PublishError, Report
+from .state import State
 
 RELOAD_JS = """(function () {
   var seen = null, box = null;
@@ -58,6 +59,8 @@ class Site:
     """What the server shows; replaced piece by piece by each rebuild (under `lock`)."""
 
     folder: Path  # build/preview
+    # File digests remembered between rebuilds (by mtime and size); never saved: `publish` owns the state.
+    digests: State
     files: dict[str, Path] = field(default_factory=dict)  # URL path → file served from elsewhere
     version: int = 0
     errors: str = ""
@@ -69,7 +72,7 @@ def build_preview(root: Path, site: Site, report: Report) -> None:
     from .epub import _cjk, article_file
     from .theme import load_theme
 
-    model = check(root, report, Cache(root / "build"))
+    model = check(root, report, Cache(root / "build", site.digests.digest))
     if model is None:
         raise PublishError(report)
     pub = model.publication
@@ -190,7 +193,7 @@ def serve(root: Path, port: int, quiet: bool = False) -> int:
 
     root = root.resolve()
     say = (lambda message: None) if quiet else (lambda message: print(message, flush=True))
-    site = Site(root / "build" / "preview")
+    site = Site(root / "build" / "preview", State.load(root / "build"))
     rebuild(root, site, say)
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, site=site))
