@@ -60,3 +60,66 @@ def test_each_mistake_has_its_code_and_position(tmp_path, publication, articles,
     root = project(tmp_path, publication, articles)
     found = diagnostics(root)
     assert any(d.startswith(expected) for d in found), found
+
+
+PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b55"
+                        "0000000a4944415478da63600000000200015e2a3b610000000049454e44ae426082")
+
+
+@pytest.mark.parametrize("publication, files, expected", [
+    (PUB + "cover: images/cover.png\n", {"cover.png": b"not an image"},
+     "manuscript/publication.yaml:4:1: error E202: cover.png is not an image"),
+    (PUB + "cover: images/cover.svg\n", {"cover.svg": b'<svg xmlns="http://www.w3.org/2000/svg"/>'},
+     "manuscript/publication.yaml:4:1: error E202: the cover cover.svg must be a PNG or JPEG image"),
+    (PUB + "cover: https://example.com/cover.jpg\n", {},
+     "manuscript/publication.yaml:4:1: error E201: 'https://example.com/cover.jpg' is a URL"),
+    (PUB + "cover: ../../../etc/passwd\n", {}, "manuscript/publication.yaml:4:1: error E205: '../../../etc/passwd' points"),
+    (PUB + "page:\n  output_profile: images/press.icc\n", {"press.icc": b"\0" * 200},
+     "manuscript/publication.yaml:5:3: error E202: press.icc is not an RGB, CMYK or grey ICC colour profile"),
+    (PUB + "slug: a\nslug2: b\n", {}, "manuscript/publication.yaml:5:1: error E105: unknown key 'slug2'"),
+    ('title: 刊\nslug: "out\\nput"\ncontents: [a]\n', {}, "manuscript/publication.yaml:2:1: error E104: 'slug': expected"),
+    ('title: 刊\nlanguage: "zh\\n"\ncontents: [a]\n', {}, "manuscript/publication.yaml:2:1: error E104: 'language'"),
+    ('title: ""\ncontents: [a]\n', {}, "manuscript/publication.yaml:1:1: error E103: 'title' is required"),
+    ("title: 刊\ncontents:\n  - title: 空栏目\n    articles: []\n", {},
+     "manuscript/publication.yaml:2:1: error E111: the manuscript is empty"),
+    ("title: 刊\npage:\n  width: .inf\ncontents: [a]\n", {}, "manuscript/publication.yaml:3:3: error E104: 'width'"),
+])
+def test_publication_files_and_values_are_checked(tmp_path, publication, files, expected):
+    root = project(tmp_path, publication, {"a": ARTICLE}, files)
+    found = diagnostics(root)
+    assert any(d.startswith(expected) for d in found), found
+    assert all("Traceback" not in d for d in found)
+
+
+def test_contents_left_empty_is_one_error_not_two(tmp_path):
+    root = project(tmp_path, "title: 刊\ncontents:\n", {"a": ARTICLE})
+    assert [d.split("\n")[0] for d in diagnostics(root) if " error " in d] == [
+        "manuscript/publication.yaml:2:1: error E103: 'contents' is required and must not be empty"]
+
+
+def test_image_names_that_sanitize_alike_get_distinct_hrefs(tmp_path):
+    """图一.png and 图二.png both become "__.png" when made ASCII: a hash keeps them apart."""
+    from publish.markdown import asset_href
+
+    root = project(tmp_path, PUB, {"a": ARTICLE + "\n![一](../images/图一.png)\n\n![二](../images/图二.png)\n"},
+                   {"图一.png": PNG_1PX, "图二.png": PNG_1PX, "plain.png": PNG_1PX})
+    images = root.resolve() / "manuscript" / "images"
+    hrefs = {asset_href(root.resolve(), images / name) for name in ("图一.png", "图二.png")}
+    assert len(hrefs) == 2 and all(h.isascii() and h.endswith(".png") for h in hrefs), hrefs
+    assert asset_href(root.resolve(), images / "plain.png") == "images/plain.png"
+    report = Report()
+    model = check(root, report)
+    assert model is not None, [d.format(root) for d in report.items]
+    assert len(model.images) == 2
+
+
+def test_a_bom_and_crlf_line_ends_simply_work(tmp_path):
+    root = project(tmp_path, PUB, {})
+    (root / "manuscript" / "publication.yaml").write_bytes(("\ufeff" + PUB).replace("\n", "\r\n").encode())
+    (root / "manuscript" / "articles" / "a.md").write_bytes(
+        ("\ufeff" + ARTICLE + "\n注释[^1]。\n\n[^1]: 注。\n").replace("\n", "\r\n").encode())
+    publication, report = load(root)
+    assert not report.items, [d.format(root) for d in report.items]
+    assert publication.articles[0].title == "标题"
+    assert "\r" not in publication.articles[0].body.text
+    assert not diagnostics(root)
