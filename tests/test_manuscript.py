@@ -123,3 +123,12 @@ def test_a_bom_and_crlf_line_ends_simply_work(tmp_path):
     assert publication.articles[0].title == "标题"
     assert "\r" not in publication.articles[0].body.text
     assert not diagnostics(root)
+
+
+def test_an_image_over_the_size_limit_is_E203_without_being_read(tmp_path):
+    root = project(tmp_path, PUB, {"a": ARTICLE + "\n![大图](../images/big.png)\n"})
+    with open(root / "manuscript" / "images" / "big.png", "wb") as handle:
+        handle.truncate(21 * 1024 * 1024)  # sparse: 21 MB on paper, nothing on disk
+    found = diagnostics(root)
+    assert any(d.startswith("manuscript/articles/a.md:7:1: error E203: image big.png is 22.0 MB, over the 20 MB limit")
+               for d in found), found
