@@ -82,48 +82,57 @@ def measure(path, size: float = 10.0) -> Report:
     report = Report(size)
     lines = body_lines(path, size)
     report.lines = len(lines)
-    # Columns: lines of a page that share a left edge (± 2 em for indents) form one column.
-    columns: dict[tuple[int, int], list[Line]] = {}
+    by_page: dict[int, list[Line]] = {}
     for line in lines:
-        key = (line.page, round(line.x0 / (size * 8)))
-        columns.setdefault(key, []).append(line)
-    by_page_left: dict[int, list[float]] = {}
-    for line in lines:
-        by_page_left.setdefault(line.page, []).append(line.x0)
-    for (page, _), column in sorted(columns.items()):
-        left = min(l.x0 for l in column)
-        column.sort(key=lambda l: l.top)
-        # The measure: where most lines end (justified lines share one right edge; short
-        # list items and last lines scatter).
-        buckets: dict[float, int] = {}
-        for l in column:
-            buckets[round(l.x1 * 2) / 2] = buckets.get(round(l.x1 * 2) / 2, 0) + 1
-        right = max(buckets, key=lambda edge: (buckets[edge], edge))
-        for index, line in enumerate(column):
-            following = column[index + 1] if index + 1 < len(column) else None
-            if line.text[0] in CLOSING:
-                report.kinsoku.append((page, "starts", line.text[:12]))
-            if line.text[-1] in OPENING:
-                report.kinsoku.append((page, "ends", line.text[-12:]))
-            indent = line.x0 - left
-            if abs(indent - 2 * size) < size * 0.3:
-                report.indents.append(indent / size)
-            continues = (following is not None and abs(following.x0 - left) < 0.5
-                         and following.top - line.top < size * 2.5
-                         and (abs(line.x0 - left) < 0.5 or abs(line.x0 - left - 2 * size) < 0.5))
-            if continues:
+        by_page.setdefault(line.page, []).append(line)
+    for page, page_lines in sorted(by_page.items()):
+        # A paragraph's left edge L is where some line starts while another starts at L + 2 em
+        # (its indented first line); lines starting elsewhere (list items, bullets) are not
+        # body paragraphs.
+        starts = {round(l.x0, 1) for l in page_lines}
+        lefts = sorted(x for x in starts if any(abs(y - x - 2 * size) < 0.5 for y in starts))
+        for left in lefts:
+            column = sorted((l for l in page_lines if abs(l.x0 - left) < 0.5 or abs(l.x0 - left - 2 * size) < 0.5),
+                            key=lambda l: l.top)
+            justified = []
+            for index, line in enumerate(column):
+                following = column[index + 1] if index + 1 < len(column) else None
+                if line.text[0] in CLOSING:
+                    report.kinsoku.append((page, "starts", line.text[:12]))
+                if line.text[-1] in OPENING:
+                    report.kinsoku.append((page, "ends", line.text[-12:]))
+                if abs(line.x0 - left - 2 * size) < 0.5:
+                    report.indents.append((line.x0 - left) / size)
+                if (following is not None and abs(following.x0 - left) < 0.5
+                        and 0 < following.top - line.top < size * 2.5):
+                    justified.append(line)
+            if not justified:
+                continue
+            # The measure: the median right edge of the lines that must be flush.
+            ends = sorted(l.x1 for l in justified)
+            right = ends[len(ends) // 2]
+            for line in justified:
                 report.justified_lines += 1
                 shortfall = right - line.x1
+                if line.text[-1] in CLOSING:
+                    # A closing mark compressed with the next line's opening mark ("》《") has a
+                    # half-em advance; its glyph box still reads one em.
+                    half = right - (line.chars[-1]["x0"] + size / 2)
+                    shortfall = min(shortfall, half, key=abs)
                 if abs(shortfall) <= 0.5:
                     report.flush += 1
                 else:
                     report.ragged.append((page, round(shortfall, 2), line.text[-10:]))
                 report.worst_shortfall = max(report.worst_shortfall, abs(shortfall))
-        # Widows and orphans: a paragraph's lone first line at the foot of a column, or lone
-        # last line at the head of one.
-        if column:
+            # Widows and orphans: a paragraph's lone first line at the foot of the column, or
+            # its lone last line at the head of one.
             last, first = column[-1], column[0]
-            if abs(last.x0 - left - 2 * size) < 0.5 and len(column) > 1 and last.x1 > right - size:
+            # (An indented full line at the foot is an orphan only if the paragraph goes on
+            # overleaf: the next page's first line at this left edge is not indented.)
+            overleaf = sorted((l for l in by_page.get(page + 1, []) if abs(l.x0 - left) < 0.5
+                               or abs(l.x0 - left - 2 * size) < 0.5), key=lambda l: l.top)
+            goes_on = bool(overleaf) and abs(overleaf[0].x0 - left) < 0.5
+            if len(column) > 1 and abs(last.x0 - left - 2 * size) < 0.5 and last.x1 > right - size and goes_on:
                 report.widows.append((page, "orphan", last.text[:10]))
             if len(column) > 1 and abs(first.x0 - left) < 0.5 and abs(column[1].x0 - left - 2 * size) < 0.5 \
                     and first.x1 < right - size:

@@ -19,11 +19,13 @@ import re
 
 PINNED = "70.0"
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef" \
-       "\U00020000-\U0003134f\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
+       "\U00020000-\U0003134f\u201c\u201d\u2018\u2019\u00b7"
 _PUNCT = "（《「『【〔〈“‘，。、；：？！）》」』】〕〉”’"
 # A CJK character followed by a character that is not a (justifiable) space and not a
 # full-width mark: as in JIS X 4051, no expansion goes before punctuation, so a compressed
 # pair such as "。”" keeps its 1.5 em.
+# Dashes and ellipses take none either: Noto joins "——" into one glyph, and a letter-spacing
+# attribute on either half would split it (and make the line overflow).
 GAP = re.compile(f"[{_CJK}](?=[^ \u00a0\n{_PUNCT}])")
 _installed = False
 
@@ -65,7 +67,7 @@ def install() -> None:
             return
         letter_spacing = self.style["letter_spacing"]
         base = 0 if letter_spacing == "normal" else int(letter_spacing * to_units)
-        spacing = base + int(self.justification_spacing * to_units)
+        extra = int(self.justification_spacing * to_units)
         attr_list = pango.pango_layout_get_attributes(self.layout)
         if attr_list == ffi.NULL:
             attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
@@ -73,7 +75,7 @@ def install() -> None:
         for match in GAP.finditer(self.text):
             # Pango splits letter spacing around a glyph and drops the half before a layout's
             # first glyph: double it there so the box is as wide as the layout counted.
-            attr = pango.pango_attr_letter_spacing_new(spacing * 2 if match.start() == 0 else spacing)
+            attr = pango.pango_attr_letter_spacing_new(base + (2 * extra if match.start() == 0 else extra))
             attr.start_index = offsets[match.start()]
             attr.end_index = offsets[match.end()]
             pango.pango_attr_list_change(attr_list, attr)
