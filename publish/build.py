@@ -183,49 +183,55 @@ class _Build:
         if model is None or self.report.failed(self.options.strict):
             raise PublishError(self.report)
         self.sink(Event("manuscript", f"{self.cache.rendered} article(s) rendered, {self.cache.reused} from the cache"))
-        # The slug read cheaply for the plan agrees with the full load except on a broken
-        # publication.yaml, which check() has already refused.
         writer = WriterOptions(self.options.embed_fonts, modified_time(model.publication),
                                self.build_dir / ".cache" / "fonts")
-        todo = dict(plan)
-        # Waits for the print layout: rebuilt anyway, or only if the page breaks change.
-        epub_after_print = "epub" in todo and bool(todo.get("pdf-print"))
-        waiting = [t for t in RUN_ORDER if todo.get(t) or (t == "epub" and epub_after_print)]
+        self.todo = dict(plan)
+        # When the print layout is rebuilt, the EPUB waits for it: for its page breaks, and to
+        # learn whether they changed (if nothing else of the EPUB did).
+        self.epub_after_print = "epub" in plan and bool(plan.get("pdf-print"))
+        waiting = [t for t in RUN_ORDER if plan.get(t) or (t == "epub" and self.epub_after_print)]
         done: dict[str, Done] = {}
-        outputs = [Output(t, self.paths[t], False, "") for t in todo if t not in waiting]
-        failure: BaseException | None = None
+        outputs = [Output(t, self.paths[t], False, "") for t in plan if t not in waiting]
+        failure: Exception | None = None
         if self.options.jobs > 1:
             from .jobs import ProcessRunner as runner_class  # multiprocessing: only when asked for
         else:
             from .jobs import SerialRunner as runner_class
         with runner_class(model, writer, self.sink) as runner:
             while waiting or runner.running:
-                while failure is None and waiting and runner.running < max(1, self.options.jobs):
-                    target = next((t for t in waiting if t != "epub" or not epub_after_print
-                                   or "pdf-print" in done), None)
+                while failure is None and runner.running < self.options.jobs:
+                    target = self._next(waiting, done)
                     if target is None:
                         break
-                    waiting.remove(target)
-                    if target == "epub" and not todo["epub"]:
-                        todo["epub"] = why_rebuild(self.state, "epub", self._inputs("epub"), self.paths["epub"]) or ""
-                        if not todo["epub"]:
-                            outputs.append(Output("epub", self.paths["epub"], False, ""))
-                            continue
-                    runner.start(self._task(target, model, done))
+                    if self.todo[target]:
+                        runner.start(self._task(target, model, done))
+                    else:
+                        outputs.append(Output(target, self.paths[target], False, ""))
                 if not runner.running:
                     break
                 try:
                     finished = runner.next_done()
                 except Exception as exc:  # PublishError too; make-like, the running ones finish
                     failure = failure or exc
-                    waiting.clear()
                     continue
                 done[finished.target] = finished
-                outputs.append(self._record(finished, todo[finished.target]))
+                outputs.append(self._record(finished, self.todo[finished.target]))
         if failure is not None:
             raise failure
         order = {t: i for i, t in enumerate(self.options.targets)}
         return sorted(outputs, key=lambda o: order[o.target])
+
+    def _next(self, waiting: list[str], done: dict[str, Done]) -> str | None:
+        """The next target that can start (removed from `waiting`), or None."""
+        for target in waiting:
+            if target == "epub" and self.epub_after_print:
+                if "pdf-print" not in done:
+                    continue
+                if not self.todo["epub"]:  # up to date unless the new layout moved a page break
+                    self.todo["epub"] = why_rebuild(self.state, "epub", self._inputs("epub"), self.paths["epub"]) or ""
+            waiting.remove(target)
+            return target
+        return None
 
     def _task(self, target: str, model: Model, done: dict[str, Done]) -> Task:
         path = self.paths[target]
