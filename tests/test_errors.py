@@ -89,7 +89,8 @@ def test_every_code_in_the_docs_has_a_case_or_a_test():
     """The table of docs/diagnostics.md and the golden cases cover each other."""
     documented = set(re.findall(r"^\| ([EW]\d{3}) \|", DOCS, flags=re.M))
     with_cases = {case.split("-")[0] for case in CASES} - {"ok"}
-    elsewhere = {"E215": "test_missing_bundled_fonts_is_E215", "E302": "test_security.py (concurrent runs)"}
+    elsewhere = {"E215": "test_missing_bundled_fonts_is_E215", "E302": "test_security.py (concurrent runs)",
+                 "E304": "test_serve_on_a_busy_port_is_E304"}
     assert with_cases <= documented, with_cases - documented
     assert documented - with_cases == set(elsewhere), documented - with_cases
 
@@ -103,3 +104,17 @@ def test_missing_bundled_fonts_is_E215(tmp_path, monkeypatch, capsys):
     assert cli.main(["-C", str(project), "check"]) == 1
     err = capsys.readouterr().err
     assert "fonts:1:1: error E215: bundled fonts missing: NotoSansSC-Bold.otf" in err, err
+
+
+def test_serve_on_a_busy_port_is_E304(tmp_path):
+    import socket
+
+    project = prepare("W108-unlisted-article", tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "publish", "-C", str(project), "serve", "--port", str(port)],
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"error E304: cannot serve on 127.0.0.1:{port}: " in result.stderr, result.stderr
