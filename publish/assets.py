@@ -38,7 +38,7 @@ class ImageProblem(Exception):
 
 def examine(path: Path) -> tuple[str, int | None, int | None]:
     """(media type, width, height) of the image file at `path`, or ImageProblem saying what is wrong."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
     size = path.stat().st_size
     if size > MAX_BYTES:
@@ -47,6 +47,9 @@ def examine(path: Path) -> tuple[str, int | None, int | None]:
     if path.suffix.lower() == ".svg":
         _check_svg(path.name, path.read_bytes())
         return "image/svg+xml", None, None
+    # WeasyPrint, once imported, tells PIL to accept truncated images (ImageFile.LOAD_TRUNCATED_IMAGES):
+    # here a truncated file must fail, whatever was imported before.
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():  # PIL warns above 89 megapixels; MAX_PIXELS is the limit here
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -66,6 +69,8 @@ def examine(path: Path) -> tuple[str, int | None, int | None]:
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageProblem("E202", f"{path.name} is damaged or truncated ({str(exc)[:80] or exc.__class__.__name__})",
                            "export or download the image again") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     if kind not in MEDIA_TYPES:
         raise ImageProblem("E202", f"{path.name} is {kind}; use PNG, JPEG, GIF or SVG")
     return MEDIA_TYPES[kind], width, height

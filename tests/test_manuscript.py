@@ -132,3 +132,21 @@ def test_an_image_over_the_size_limit_is_E203_without_being_read(tmp_path):
     found = diagnostics(root)
     assert any(d.startswith("manuscript/articles/a.md:7:1: error E203: image big.png is 22.0 MB, over the 20 MB limit")
                for d in found), found
+
+
+def test_a_truncated_image_is_E202_even_after_weasyprint_is_imported(tmp_path):
+    """WeasyPrint sets PIL's LOAD_TRUNCATED_IMAGES on import; the check must not depend on that."""
+    import io
+
+    import weasyprint.images  # noqa: F401  (the import is the point)
+    from PIL import Image, ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    buffer = io.BytesIO()
+    Image.effect_noise((64, 64), 50).convert("RGB").save(buffer, "PNG")
+    root = project(tmp_path, PUB, {"a": ARTICLE + "\n![会场](../images/cut.png)\n"},
+                   {"cut.png": buffer.getvalue()[:len(buffer.getvalue()) // 2]})
+    found = diagnostics(root)
+    assert any(d.startswith("manuscript/articles/a.md:7:1: error E202: cut.png is damaged or truncated") for d in found), \
+        found
+    assert ImageFile.LOAD_TRUNCATED_IMAGES, "WeasyPrint's setting is restored"
