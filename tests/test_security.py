@@ -282,20 +282,26 @@ def _temporaries(project: Path) -> list[Path]:
 
 
 def _start_rebuild(basic_build: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes], subprocess.Popen]:
-    """A copy of the built fixture, an edit that changes every output, and a build of it, running."""
+    """A copy of the built fixture, an edit that changes every output, and a build of it, running
+    and already inside a writer (its --verbose step lines say so)."""
     project = tmp_path / "project"
     shutil.copytree(basic_build, project, symlinks=True)
     before = _outputs(project)
     assert len(before) == 3
     article = project / "manuscript" / "articles" / "closing.md"
-    article.write_text(article.read_text(encoding="utf-8") + "\n新增的一段，让每个输出都要重建。\n", encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "publish", "-C", str(project)], stdout=subprocess.PIPE,
+    added = "".join(f"\n第{i}段：新增的文字，让每个输出都要重建，排版也多花一些时间。\n" for i in range(200))
+    article.write_text(article.read_text(encoding="utf-8") + added, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "publish", "-C", str(project), "-v"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
+    for line in process.stderr:
+        if re.match(r"test-monthly\S*\.(pdf|epub): ", line):  # a writer has started
+            break
+    assert process.poll() is None, "the build ended before any writer started"
     return project, before, process
 
 
 def _interrupt(process: subprocess.Popen, signum: int) -> tuple[int, str]:
-    time.sleep(2.0)  # past the check, inside the writers (a build of the fixture takes several seconds)
+    time.sleep(0.5)  # well inside the first writer: laying out the print PDF takes seconds
     assert process.poll() is None, "the build finished before it could be interrupted"
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=120)
@@ -308,6 +314,7 @@ def test_an_interrupted_build_keeps_the_previous_outputs(basic_build, tmp_path, 
     code, stderr = _interrupt(process, signum)
     assert code in (130, 128 + signum), (code, stderr)  # it stopped itself, cleaning up, not killed outright
     assert "Traceback" not in stderr
+    assert "interrupted" in stderr
     assert _outputs(project) == before, "the previous EPUB and PDFs must be untouched"
     assert _temporaries(project) == []
 
@@ -323,21 +330,10 @@ def test_a_killed_build_keeps_the_previous_outputs_and_the_next_build_cleans_up(
     assert _outputs(project) != before
 
 
-def _holds_lock(lock: Path) -> bool:
-    """Whether some process holds a flock on `lock` (Linux: /proc/locks lists them by inode)."""
-    inode = lock.stat().st_ino
-    return any(line.split()[1] == "FLOCK" and line.split()[5].endswith(f":{inode}")
-               for line in Path("/proc/locks").read_text().splitlines())
-
-
 def test_a_second_concurrent_build_stops_with_E302(basic_build, tmp_path):
-    project, before, first = _start_rebuild(basic_build, tmp_path)
-    lock = project / "build" / ".lock"
-    deadline = time.monotonic() + 60
-    while not (lock.exists() and _holds_lock(lock)):
-        assert first.poll() is None and time.monotonic() < deadline, "the first build never took the lock"
-        time.sleep(0.05)
+    project, before, first = _start_rebuild(basic_build, tmp_path)  # holds the lock: it is writing
     second = run_publish("-C", str(project))
+    assert first.poll() is None, "the first build must still be running"
     assert second.returncode == 1
     assert "error E302: another publish is building this project" in second.stderr
     assert "Traceback" not in second.stderr
