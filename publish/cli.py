@@ -140,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         options = BuildOptions(targets, args.force, args.dry_run, not args.no_embed_fonts, args.strict, args.jobs)
         with progress_display(args) as sink:
             outputs = build(root, options, report, sink)
-    except PublishError:
+    except PublishError as exc:
+        report.extend(exc.report)  # a writer's own diagnostics (e.g. a broken template)
         print_report(report, root, args.strict)
         return 1
     except KeyboardInterrupt:

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from .diagnostics import PublishError, Report
 
 DEFAULT_THEME = Path(__file__).resolve().parent / "theme"
 
@@ -20,7 +23,19 @@ class Theme:
     folders: tuple[Path, ...]
 
     def render(self, template: str, **context) -> str:
-        return self.env.get_template(template).render(**context)
+        """Render `template`; a mistake in a (project) template is E217 at its file and line."""
+        try:
+            return self.env.get_template(template).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            self._fail(exc.filename or template, exc.lineno, exc.message or str(exc))
+        except jinja2.TemplateError as exc:  # undefined names, sandbox refusals, bad calls
+            self._fail(*_template_position(exc, template), str(exc))
+
+    def _fail(self, filename: str, line: int | None, message: str) -> None:
+        report = Report()
+        report.error("E217", f"template error: {message}", Path(filename), line or 1, 1,
+                     "templates get the typed model (pub, article, …); see publish/theme/ for the defaults")
+        raise PublishError(report)
 
     def css(self, name: str) -> str:
         """The theme's stylesheet `name`, then the project's custom.css if there is one."""
@@ -38,7 +53,8 @@ class Theme:
 
 def load_theme(root: Path) -> Theme:
     folders = (root / "styles", DEFAULT_THEME)
-    env = jinja2.Environment(
+    # Sandboxed: a project's templates come with its manuscript and must not run arbitrary Python.
+    env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -47,3 +63,16 @@ def load_theme(root: Path) -> Theme:
         keep_trailing_newline=True,
     )
     return Theme(env, folders)
+
+
+def _template_position(exc: Exception, template: str) -> tuple[str, int | None]:
+    """The template file and line a render-time error comes from, found in its traceback."""
+    tb = exc.__traceback__
+    found: tuple[str, int | None] = (template, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".xhtml", ".html", ".j2")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+

@@ -90,7 +90,7 @@ def test_every_code_in_the_docs_has_a_case_or_a_test():
     documented = set(re.findall(r"^\| ([EW]\d{3}) \|", DOCS, flags=re.M))
     with_cases = {case.split("-")[0] for case in CASES} - {"ok"}
     elsewhere = {"E215": "test_missing_bundled_fonts_is_E215", "E302": "test_security.py (concurrent runs)",
-                 "E304": "test_serve_on_a_busy_port_is_E304"}
+                 "E304": "test_serve_on_a_busy_port_is_E304", "E303": "test_an_engine_failure_is_E303"}
     assert with_cases <= documented, with_cases - documented
     assert documented - with_cases == set(elsewhere), documented - with_cases
 
@@ -118,3 +118,21 @@ def test_serve_on_a_busy_port_is_E304(tmp_path):
                                 capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"error E304: cannot serve on 127.0.0.1:{port}: " in result.stderr, result.stderr
+
+
+def test_an_engine_failure_is_E303(tmp_path, monkeypatch, capsys):
+    """An unexpected failure inside a writer is a one-line E303, not a traceback."""
+    from publish import cli
+    from publish.pdf import writer
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the engine fell over")
+
+    monkeypatch.setattr(writer, "build_pdf", broken)
+    project = tmp_path / "p"
+    shutil.copytree(Path(__file__).parent / "cases" / "basic", project, ignore=shutil.ignore_patterns("build"))
+    assert cli.main(["-C", str(project), "pdf", "--variant", "screen", "-j", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "error E303: internal error: RuntimeError: the engine fell over" in err, err
+    assert "Traceback" not in err
+

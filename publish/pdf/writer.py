@@ -129,10 +129,13 @@ def check_resolution(document, images: dict[str, ImageInfo], report: Report) -> 
             href = box.element.get("src", "")
             info = images.get(href)
             if info is not None and info.width and href not in seen and box.width:
-                dpi = info.width / (box.width / 96)  # box sizes are CSS px, 96 to the inch
+                # object-fit: contain draws the image at the smaller of the two scales; box sizes are
+                # CSS px, 96 to the inch.
+                scale = min(box.width / info.width, (box.height or box.width) / (info.height or info.width))
+                dpi = 96 / scale
                 if dpi < PRINT_DPI:
                     seen.add(href)
-                    mm_w, mm_h = box.width / 96 * 25.4, box.height / 96 * 25.4
+                    mm_w, mm_h = info.width * scale / 96 * 25.4, (info.height or 0) * scale / 96 * 25.4
                     report.warning("W209", f"{Path(info.asset.source).name} is {info.width}×{info.height} px, printed "
                                    f"at {mm_w:.0f}×{mm_h:.0f} mm: {dpi:.0f} dpi, under {PRINT_DPI}",
                                    info.asset.used_in, info.asset.line, 1,
