@@ -1,10 +1,9 @@
 """Markdown → XHTML fragment for one article (markdown-it-py + mdit-py-plugins).
 
-The parser is CommonMark with tables, footnotes and two containers (pullquote,
-sidebar); this module adds only rendering rules: figures with captions and
-credits, EPUB 3 footnotes, Chinese line joining and typography, Pygments code,
-sanitized raw HTML, and project-confined images. Problems become diagnostics
-at the Markdown line they come from.
+mdparse.py builds the parser (and marks figures); this module holds the rendering
+rules: figures with captions and credits, EPUB 3 footnotes, Chinese line joining
+and typography, Pygments code, raw HTML through sanitize.py, and project-confined
+images. Problems become diagnostics at the Markdown line they come from.
 """
 
 from __future__ import annotations
@@ -15,37 +14,23 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-import nh3
-from lxml import etree, html as lxml_html
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.container import container_plugin
-from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .diagnostics import Report
+from . import sanitize
 from .links import check_links
+from .mdparse import parser
 from .model import Article, Asset, Figure, Link, RenderedArticle
 from .sandbox import OutsideProject, Unusable, find_file, is_remote, real
 from .typography import is_cjk, typeset
 
-CREDIT = re.compile(r"^(?:(?:图|供图|摄影|制图|图片|图片来源|来源|资料图)\s*[/／:：]|.*\s摄$)")
 FOOTNOTE_LEFTOVER = re.compile(r"\[\^([^\]\s]+)\]")
-_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
-_ATTRIBUTE = re.compile(r"""\s([^\s"'<>/=]+)\s*=""")
-_SCRIPT_URL = re.compile(r"=\s*[\"']?\s*(?:(?:java|vb)\s*script|data)\s*:", re.I)
-LINK_SCHEMES = {"http", "https", "mailto"}
 # Ids the renderer makes itself: an explicit heading id like these would be a duplicate.
 _GENERATED_ID = re.compile(r"(?:p|h|fig|fn|fnref)\d+(?:-\d+)?")
-ALLOWED_TAGS = {"a", "abbr", "b", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q",
-                "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "u", "var", "wbr",
-                "div", "p", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "hr", "pre", "table", "thead",
-                "tbody", "tfoot", "tr", "th", "td", "caption", "h2", "h3", "h4", "h5", "h6"}
-ALLOWED_ATTRS = {"*": {"class", "id", "lang", "title"}, "a": {"href"}, "td": {"colspan", "rowspan"},
-                 "th": {"colspan", "rowspan", "scope"}, "ol": {"start"}}
 _FORMATTER = HtmlFormatter(nowrap=True)
 
 
@@ -77,90 +62,13 @@ class _State:
         return f"{self.article.name}-{local}"
 
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "linkify": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
-    # Every link and image becomes a token, whatever its scheme: the renderer decides, and says
-    # so (W211, W204), instead of markdown-it leaving `[x](javascript:…)` in the text unannounced.
-    md.validateLink = lambda url: True
-    md.use(footnote_plugin, inline=False)
-    md.use(container_plugin, "pullquote")
-    md.use(container_plugin, "sidebar")
-    md.core.ruler.push("figures", _mark_figures)
-    md.core.ruler.push("heading_ids", _heading_ids)
-    md.core.ruler.push("child_lines", _child_lines)
-    return md
-
-
-HEADING_ID = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
-
-
-def _child_lines(state) -> None:
-    """Inline tokens (links, images) get their block's line, for diagnostics."""
-    for token in state.tokens:
-        if token.type == "inline" and token.map:
-            for child in token.children or []:
-                child.map = child.map or token.map
-
-
-def _heading_ids(state) -> None:
-    """`## 小标题 {#anchor}` sets the heading's id, as in pandoc and markdown-it-anchor."""
-    for i, token in enumerate(state.tokens):
-        if token.type != "heading_open":
-            continue
-        inline = state.tokens[i + 1]
-        last = inline.children[-1] if inline.children else None
-        if last is not None and last.type == "text":
-            match = HEADING_ID.search(last.content)
-            if match:
-                last.content = last.content[:match.start()]
-                token.attrSet("id", match.group(1))
-
-
-def _mark_figures(state) -> None:
-    """A paragraph that starts with an image followed only by caption lines becomes a figure token."""
-    tokens = state.tokens
-    for i in range(len(tokens) - 2):
-        opening, inline, closing = tokens[i:i + 3]
-        if opening.type != "paragraph_open" or inline.type != "inline" or closing.type != "paragraph_close":
-            continue
-        children = inline.children or []
-        if not children or children[0].type != "image":
-            continue
-        if len(children) > 1 and children[1].type not in ("softbreak", "hardbreak"):
-            continue
-        lines: list[list[Token]] = [[]]
-        for child in children[2:]:
-            if child.type in ("softbreak", "hardbreak"):
-                lines.append([])
-            else:
-                lines[-1].append(child)
-        lines = [ln for ln in lines if ln]
-        credit: list[Token] = []
-        if lines:
-            last_text = "".join(t.content for t in lines[-1] if t.type == "text").strip()
-            if CREDIT.match(last_text):
-                credit = lines.pop()
-        caption: list[Token] = []
-        for number, line in enumerate(lines):
-            if number:
-                caption.append(Token("softbreak", "br", 0))
-            caption.extend(line)
-        opening.type = "figure"
-        opening.meta = {"image": children[0], "caption": caption, "credit": credit}
-        inline.type = "figure_inline"
-        inline.children = []
-        inline.content = ""
-        closing.type = "figure_close"
-
-
 class Renderer:
     """Renders articles in publication order; figure numbers run on across articles."""
 
     def __init__(self, root: Path, report: Report):
         self.root = root
         self.report = report
-        self.md = _parser()
+        self.md = parser()
         self.next_figure = 1
         rules = self.md.renderer.rules.__setitem__
         rules("text", self._text)
@@ -243,7 +151,7 @@ class Renderer:
         href = str(token.attrGet("href") or "")
         scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", href)
         if scheme or href.startswith("//"):
-            if scheme and scheme.group(1).lower() in LINK_SCHEMES or href.startswith("//"):
+            if scheme and scheme.group(1).lower() in sanitize.LINK_SCHEMES or href.startswith("//"):
                 return f'<a href="{escape(href)}">'
             self.report.warning("W211", f"a {scheme.group(1).lower()}: link was removed: {href[:60]}",
                                 state.article.path, state.line(token), 1,
@@ -303,24 +211,13 @@ class Renderer:
         state: _State = env["state"]
         token = tokens[idx]
         raw = token.content
-        removed = _unsafe_parts(raw)
+        removed = sanitize.removed_parts(raw)
         if removed:
             self.report.warning("W211", f"raw HTML was sanitized: removed {', '.join(removed)}", state.article.path,
                                 state.line(token), 1, "write images and links in Markdown; scripts, frames, "
                                 "styles and event handlers never reach the outputs")
-        clean = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS, url_schemes=LINK_SCHEMES,
-                          link_rel=None)
-        if not clean.strip():
-            return ""
-        # Re-serialize as XML so that the EPUB's XHTML stays well-formed.
-        parts = lxml_html.fragments_fromstring(clean)
-        out = []
-        for part in parts:
-            if isinstance(part, str):
-                out.append(escape(part, quote=False))
-            else:
-                out.append(etree.tostring(part, method="xml", encoding="unicode", with_tail=True))
-        return "".join(out) + ("\n" if token.type == "html_block" else "")
+        cleaned = sanitize.clean(raw)
+        return cleaned + ("\n" if token.type == "html_block" and cleaned else "")
 
     def _paragraph_open(self, tokens, idx, options, env) -> str:
         # Every paragraph gets an id: the page-list maps printed pages to them.
@@ -476,22 +373,6 @@ def asset_href(root: Path, source: Path) -> str:
         digest = hashlib.sha256(relative.as_posix().encode()).hexdigest()[:8]
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", stem) + f"-{digest}" + (dot + suffix if suffix else "")
     return f"images/{safe}"
-
-
-def _unsafe_parts(raw: str) -> list[str]:
-    """What the sanitizer will take out of a piece of raw HTML, for the W211 message."""
-    removed: list[str] = []
-    for tag in _TAG.findall(raw):
-        if tag.lower() not in ALLOWED_TAGS and f"<{tag.lower()}>" not in removed:
-            removed.append(f"<{tag.lower()}>")
-    allowed = set().union(*ALLOWED_ATTRS.values())
-    for tag_text in re.findall(r"<[A-Za-z][^>]*>", raw):
-        for attribute in _ATTRIBUTE.findall(tag_text):
-            if attribute.lower() not in allowed and attribute.lower() not in removed:
-                removed.append(attribute.lower())
-        if _SCRIPT_URL.search(tag_text) and "a script or data: URL" not in removed:
-            removed.append("a script or data: URL")
-    return removed
 
 
 def render_all(articles, root: Path, report: Report) -> tuple[RenderedArticle, ...]:
