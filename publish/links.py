@@ -16,6 +16,7 @@ def check_links(rendered: tuple[RenderedArticle, ...], report: Report) -> None:
     for item in rendered:
         for link in item.links:
             if link.target not in known:
-                report.error("E206", f"broken internal link: nothing has the id '{link.target}'",
+                shown = f"'{link.written}'" if link.written else f"'#{link.target}'"
+                report.error("E206", f"broken internal link {shown}: nothing has the id '{link.target}'",
                              item.article.path, link.line, 1,
                              "link to another article as name.md, or to a heading of it as name.md#id")

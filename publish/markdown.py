@@ -158,7 +158,7 @@ class Renderer:
                                 "links may go to http(s) and mailto addresses, or inside the publication")
             return "<a>"
         target = self._internal_target(href, state)
-        state.links.append(Link(target, state.line(token)))
+        state.links.append(Link(target, state.line(token), href))
         return f'<a href="#{escape(target)}">'
 
     @staticmethod

@@ -124,6 +124,7 @@ class Link:
 
     target: str  # an element id
     line: int
+    written: str = ""  # the link as the manuscript has it, for the message
 
 
 @dataclass(frozen=True)
