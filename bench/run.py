@@ -9,7 +9,9 @@ For each size it times, in fresh processes and from a clean build/ where it says
   pandoc building the same Markdown into an EPUB, and into a PDF with --pdf-engine=weasyprint.
 It prints one Markdown table with the medians, the ratios and the peak memory: the largest
 single process (getrusage RUSAGE_CHILDREN, in a wrapper process per run) and the whole process
-tree at once (sampled from /proc every 50 ms; with -j N the workers run side by side).
+tree at once (sampled from /proc every 50 ms; with -j N the workers run side by side). The
+"load" column is the highest 1-minute load average seen before a run of that step: on a shared
+machine, anything above ~0.5 means other work competed for the CPUs.
 
 This is a measurement, not a test: nothing here asserts a time.
 """
@@ -43,11 +45,13 @@ class Sample:
     seconds: list[float] = field(default_factory=list)
     largest_kb: int = 0  # the largest single process
     tree_kb: int = 0  # the whole process tree at its peak
+    load: float = 0.0  # the highest 1-minute load average seen before a run: other work on the machine
 
-    def add(self, seconds: float, largest_kb: int, tree_kb: int) -> None:
+    def add(self, seconds: float, largest_kb: int, tree_kb: int, load: float) -> None:
         self.seconds.append(seconds)
         self.largest_kb = max(self.largest_kb, largest_kb)
         self.tree_kb = max(self.tree_kb, tree_kb)
+        self.load = max(self.load, load)
 
     @property
     def median(self) -> float:
@@ -208,9 +212,11 @@ def bench_size(size: int, repeat: int, jobs: int, where: Path, say) -> tuple[dic
         for number in range(repeat):
             if before:
                 before()
+            load = os.getloadavg()[0]
             seconds, largest, tree = timed(command, cwd=cwd, env=env)
-            sample.add(seconds, largest, tree)
-            say(f"  x{size} {name} #{number + 1}: {seconds:.2f} s, {largest / 1024:.0f} MB / {tree / 1024:.0f} MB")
+            sample.add(seconds, largest, tree, load)
+            say(f"  x{size} {name} #{number + 1}: {seconds:.2f} s, {largest / 1024:.0f} MB / {tree / 1024:.0f} MB"
+                f" (load before: {load:.2f})")
 
     def clean() -> None:
         shutil.rmtree(project / "build", ignore_errors=True)
@@ -270,8 +276,8 @@ def versions() -> str:
 def table(all_results: dict[int, tuple[dict[str, Sample], dict]], jobs: int) -> str:
     sizes = sorted(all_results)
     header = "| step | " + " | ".join(
-        f"x{s}: median | x{s}: ratio | x{s}: peak RSS (largest / all processes)" for s in sizes) + " |"
-    lines = [header, "|" + " --- |" * (1 + 3 * len(sizes))]
+        f"x{s}: median | x{s}: ratio | x{s}: peak RSS (largest / all processes) | x{s}: load" for s in sizes) + " |"
+    lines = [header, "|" + " --- |" * (1 + 4 * len(sizes))]
     names = list(all_results[sizes[0]][0])
     for name in names + ["pandoc EPUB + PDF"]:
         cells = []
@@ -279,7 +285,7 @@ def table(all_results: dict[int, tuple[dict[str, Sample], dict]], jobs: int) -> 
             results, _ = all_results[size]
             pandoc = results["pandoc EPUB"].median + results["pandoc PDF (weasyprint)"].median
             if name == "pandoc EPUB + PDF":
-                cells += [f"{pandoc:.2f} s", "1.00× (reference)", ""]
+                cells += [f"{pandoc:.2f} s", "1.00× (reference)", "", ""]
                 continue
             sample = results[name]
             if name == "publish no-op":
@@ -289,7 +295,7 @@ def table(all_results: dict[int, tuple[dict[str, Sample], dict]], jobs: int) -> 
             else:
                 ratio = ""
             cells += [f"{sample.median:.2f} s", ratio,
-                      f"{sample.largest_kb / 1024:.0f} MB / {sample.tree_kb / 1024:.0f} MB"]
+                      f"{sample.largest_kb / 1024:.0f} MB / {sample.tree_kb / 1024:.0f} MB", f"{sample.load:.1f}"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -87,8 +87,10 @@ def run_task(task: Task, model, options: WriterOptions, sink: Sink) -> Done:
     name = task.path.name
     marks = None
     if task.target.startswith("pdf-"):
+        from .pdf import pagerefs
         from .pdf.writer import build_pdf
 
+        pagerefs.install()
         with observe_layout(name, sink, task.expected_pages):
             result = build_pdf(pub, model.rendered, model.images, model.faces, theme, task.target[4:], report)
         data, pages = result.data, result.pages
@@ -99,8 +101,10 @@ def run_task(task: Task, model, options: WriterOptions, sink: Sink) -> Done:
         page_marks = task.marks
         if page_marks is None:
             # No print layout to take the page-list from: make one (and hand its marks back for the cache).
+            from .pdf import pagerefs
             from .pdf.writer import build_pdf
 
+            pagerefs.install()
             with observe_layout(f"{name} (page-list)", sink, task.expected_pages):
                 marks = build_pdf(pub, model.rendered, model.images, model.faces, theme, "print", report).marks
             page_marks = marks
