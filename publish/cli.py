@@ -147,13 +147,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("publish: interrupted; the previous outputs are untouched", file=sys.stderr)
         return 130
-    except Exception as exc:  # an engine failure: report it as a diagnostic, not a traceback
+    except Exception as exc:  # an engine failure: report it as a diagnostic; the traceback only with -v
         print_report(report, root, args.strict)
         if args.verbose:
-            print(getattr(exc, "details", ""), file=sys.stderr)
-            raise
-        print(f"error E303: internal error: {exc.__class__.__name__}: {exc} (run with --verbose for details)",
-              file=sys.stderr)
+            import traceback
+
+            # A worker's failure carries the worker's traceback; the parent's would show only the queue.
+            print(getattr(exc, "details", "") or traceback.format_exc(), file=sys.stderr)
+        hint = "" if args.verbose else " (run with --verbose for details)"
+        print(f"error E303: internal error: {exc.__class__.__name__}: {exc}{hint}", file=sys.stderr)
         return 1
     print_report(report, root, args.strict)
     if report.failed(args.strict):

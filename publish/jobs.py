@@ -153,6 +153,7 @@ class ProcessRunner:
         self.model, self.options, self.sink = model, options, sink
         self.context = multiprocessing.get_context("spawn")
         self.queue = self.context.Queue()
+        self.pending: deque[tuple] = deque()  # messages read early, while checking for dead workers
         self.processes: dict = {}  # target → its multiprocessing Process
 
     @property
@@ -181,15 +182,26 @@ class ProcessRunner:
 
     def _receive(self) -> tuple:
         while True:
+            if self.pending:
+                return self.pending.popleft()
+            self._check_alive()
             with contextlib.suppress(queue_module.Empty):
                 return self.queue.get(timeout=0.2)
-            dead = [target for target, process in self.processes.items() if process.exitcode is not None]
-            if dead:
-                # Its last message may still be in the pipe: read that before declaring the worker dead.
-                with contextlib.suppress(queue_module.Empty):
-                    return self.queue.get(timeout=1.0)
-                code = self.processes.pop(dead[0]).exitcode
-                raise WorkerError(f"{dead[0]}: the worker process died (exit code {code})")
+
+    def _check_alive(self) -> None:
+        """Raise WorkerError for a worker that exited without a last word (killed, out of memory)."""
+        dead = [target for target, process in self.processes.items() if process.exitcode is not None]
+        if not dead:
+            return
+        # Once a worker has exited, all it sent is in the pipe: read it before calling it dead.
+        with contextlib.suppress(queue_module.Empty):
+            while True:
+                self.pending.append(self.queue.get(timeout=0.05))
+        answered = {target for kind, target, _ in self.pending if kind != "event"}
+        for target in dead:
+            if target not in answered:
+                code = self.processes.pop(target).exitcode
+                raise WorkerError(f"{target}: the worker process died (exit code {code})")
 
     def __enter__(self) -> "ProcessRunner":
         return self

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -205,13 +206,42 @@ def test_a_parallel_build_gives_the_same_epub_as_a_serial_one(built, basic_build
         assert f"{name}  6  " in result.stdout, result.stdout  # six pages, as the serial build
 
 
-def test_a_failing_target_reports_E303_and_keeps_the_old_outputs(built):
+def test_a_template_error_in_a_worker_is_a_diagnostic_and_keeps_the_old_outputs(built):
     (built / "styles" / "print").mkdir(parents=True)
     (built / "styles" / "print" / "book.html").write_text("{% for x in %}broken", encoding="utf-8")
     before = outputs(built)
     result = run_publish("-C", str(built), "-j", "2")
     assert result.returncode == 1
-    assert "error E303" in result.stderr and "pdf-" in result.stderr, result.stderr
+    assert "styles/print/book.html:1:1: error E217" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert outputs(built) == before
+    assert _temporaries(built) == []
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def test_a_worker_that_dies_is_E303_and_nothing_waiting_on_it_starts(built):
+    edit(built)
+    before = outputs(built)
+    process = _start(built, "-j", "2")
+    _wait_for(process, "laying out pages")
+    workers = _children(process.pid)
+    assert workers, "the -j 2 build runs its targets in worker processes"
+    os.kill(max(workers), signal.SIGKILL)  # as the kernel's OOM killer would
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 1, stderr
+    assert re.search(r"^error E303: internal error: WorkerError: pdf-\S+: the worker process died \(exit code -9\)$",
+                     stderr, re.M), stderr
+    assert outputs(built)["test-monthly.epub"] == before["test-monthly.epub"], "the EPUB waits for the print PDF"
     assert _temporaries(built) == []
