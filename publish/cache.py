@@ -18,6 +18,7 @@ not run code. A damaged, foreign or outdated entry is simply a miss.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -113,13 +114,20 @@ class Cache:
                 self.rendered += 1
                 # An entry with errors is not kept: the error may name a file that appears later.
                 if not own.errors:
-                    entry = _render_entry(key, rendered, own.items, publication.root)
-                    write_json(self._render_path(article.name), dict(entry, first_figure=rendered_first(rendered)))
+                    self._store_render(article.name, key, rendered, own.items, publication.root)
             results.append(rendered)
         rendered_all = tuple(results)
         check_links(rendered_all, report)
         self._forget_others({a.name for a in publication.articles})
         return rendered_all
+
+    def _store_render(self, name: str, key: str, rendered: RenderedArticle, diagnostics: list[Diagnostic],
+                      root: Path) -> None:
+        try:
+            entry = _render_entry(key, rendered, diagnostics, root)
+        except TypeError:
+            return  # the model grew a kind of value this cache does not know: render it each time
+        write_json(self._render_path(name), dict(entry, first_figure=rendered_first(rendered)))
 
     def _render_path(self, name: str) -> Path:
         return self.folder / "render" / f"{name}.json"
@@ -155,8 +163,8 @@ class Cache:
             return None
         try:
             rendered = _rendered_from(entry, article, root)
-            diagnostics = [_diagnostic_from(d, root) for d in entry["diagnostics"]]
-        except (KeyError, TypeError, ValueError):
+            diagnostics = _diagnostics_from(entry, root)
+        except (KeyError, TypeError, ValueError, AttributeError):
             return None
         # An image used by the article must still be that file (not, say, a symlink out of the project).
         if any(asset.source.resolve() != asset.source or not asset.source.is_file() for asset in rendered.assets):
@@ -271,51 +279,66 @@ def live_marks(marks: tuple[PageMark, ...], rendered: tuple[RenderedArticle, ...
 
 
 # -- (de)serialising a rendered article -------------------------------------------------------
+# Generic over the model's frozen dataclasses, so that a field added to one of them is kept
+# (the render key includes the tool's code, so entries written before the change are misses).
+
+_TYPES = {cls.__name__: cls for cls in (Figure, Asset, Link, Diagnostic)}
+
 
 def _relative(path: Path, root: Path) -> str:
     return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
-def _asset_row(asset: Asset, root: Path) -> list:
-    return [_relative(asset.source, root), asset.href, _relative(asset.used_in, root), asset.line]
+def _encode(value, root: Path):
+    if dataclasses.is_dataclass(value) and type(value).__name__ in _TYPES:
+        return {"type": type(value).__name__,
+                "fields": {f.name: _encode(getattr(value, f.name), root) for f in dataclasses.fields(value)}}
+    if isinstance(value, Path):
+        return {"path": _relative(value, root)}  # relative: a moved project keeps its cache
+    if isinstance(value, Severity):
+        return {"severity": value.value}
+    if isinstance(value, (tuple, list)):
+        return {"tuple": [_encode(v, root) for v in value]}
+    if isinstance(value, frozenset):
+        return {"frozenset": sorted(_encode(v, root) for v in value)}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"a {type(value).__name__} cannot be cached")
 
 
-def _asset_from(row: list, root: Path) -> Asset:
-    source, href, used_in, line = row
-    return Asset(root / source, str(href), root / used_in, int(line))
+def _decode(value, root: Path):
+    if not isinstance(value, dict):
+        return value
+    if "type" in value:
+        return _TYPES[value["type"]](**{k: _decode(v, root) for k, v in value["fields"].items()})
+    if "path" in value:
+        return root / value["path"]
+    if "severity" in value:
+        return Severity(value["severity"])
+    if "tuple" in value:
+        return tuple(_decode(v, root) for v in value["tuple"])
+    if "frozenset" in value:
+        return frozenset(_decode(v, root) for v in value["frozenset"])
+    raise ValueError("not a cache entry")
 
 
 def _render_entry(key: str, rendered: RenderedArticle, diagnostics: list[Diagnostic], root: Path) -> dict:
-    return {
-        "format": FORMAT,
-        "key": key,
-        "html": rendered.html,
-        "figures": [[f.number, f.id, f.alt, f.caption, f.credit, _asset_row(f.asset, root) if f.asset else None]
-                    for f in rendered.figures],
-        "assets": [_asset_row(a, root) for a in rendered.assets],
-        "ids": sorted(rendered.ids),
-        "links": [[link.target, link.line] for link in rendered.links],
-        "has_notes": rendered.has_notes,
-        "diagnostics": [[d.code, d.severity.value, d.message, _relative(d.path, root) if d.path else None, d.line,
-                         d.col, d.hint] for d in diagnostics],
-    }
+    """The entry for `rendered` (all but its Article, which the key stands for); TypeError if it cannot be."""
+    fields = {f.name: _encode(getattr(rendered, f.name), root) for f in dataclasses.fields(rendered)
+              if f.name != "article"}
+    return {"format": FORMAT, "key": key, "rendered": fields, "diagnostics": _encode(diagnostics, root)}
 
 
 def _rendered_from(entry: dict, article: Article, root: Path) -> RenderedArticle:
-    figures = tuple(Figure(int(number), str(ident), str(alt), str(caption), credit,
-                           _asset_from(asset, root) if asset else None)
-                    for number, ident, alt, caption, credit, asset in entry["figures"])
-    return RenderedArticle(
-        article=article,
-        html=str(entry["html"]),
-        figures=figures,
-        assets=tuple(_asset_from(row, root) for row in entry["assets"]),
-        ids=frozenset(str(i) for i in entry["ids"]),
-        links=tuple(Link(str(target), int(line)) for target, line in entry["links"]),
-        has_notes=bool(entry["has_notes"]),
-    )
+    fields = {name: _decode(value, root) for name, value in entry["rendered"].items()}
+    rendered = RenderedArticle(article=article, **fields)
+    # The dataclasses do not check types; a damaged entry must not reach the writers.
+    if not (isinstance(rendered.html, str) and isinstance(rendered.ids, frozenset)
+            and all(isinstance(items, tuple) and all(isinstance(x, kind) for x in items)
+                    for items, kind in ((rendered.figures, Figure), (rendered.assets, Asset), (rendered.links, Link)))):
+        raise ValueError("a damaged cache entry")
+    return rendered
 
 
-def _diagnostic_from(row: list, root: Path) -> Diagnostic:
-    code, severity, message, path, line, col, hint = row
-    return Diagnostic(code, Severity(severity), message, root / path if path else None, line, col, hint)
+def _diagnostics_from(entry: dict, root: Path) -> list[Diagnostic]:
+    return list(_decode(entry["diagnostics"], root))

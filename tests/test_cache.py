@@ -68,7 +68,7 @@ def test_a_damaged_or_foreign_entry_is_a_miss(project):
     folder = project / "build" / ".cache" / "render"
     (folder / "notes.json").write_text("{not json", encoding="utf-8")
     entry = json.loads((folder / "closing.json").read_text(encoding="utf-8"))
-    entry["figures"] = "nonsense"
+    entry["rendered"]["figures"] = "nonsense"
     (folder / "closing.json").write_text(json.dumps(entry), encoding="utf-8")
     cache, rendered, report = render(project)
     assert cache.rendered == 2
