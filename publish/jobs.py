@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import queue as queue_module
 import signal
 import tempfile
 import time
@@ -145,63 +144,59 @@ class SerialRunner:
 
 
 class ProcessRunner:
-    """-j N: each task in its own spawned process; events and results come back through one queue."""
+    """-j N: each task in its own spawned process, talking to this one through a pipe of its own.
+
+    One pipe per worker, not a shared Queue: a worker killed while writing to a shared queue
+    would leave its lock taken and stall every other worker.
+    """
 
     def __init__(self, model, options: WriterOptions, sink: Sink):
         import multiprocessing  # here: a no-op build does not pay for importing it
 
         self.model, self.options, self.sink = model, options, sink
         self.context = multiprocessing.get_context("spawn")
-        self.queue = self.context.Queue()
-        self.pending: deque[tuple] = deque()  # messages read early, while checking for dead workers
-        self.processes: dict = {}  # target → its multiprocessing Process
+        self.processes: dict = {}  # target → its Process
+        self.pipes: dict = {}  # target → the reading end of its pipe
 
     @property
     def running(self) -> int:
         return len(self.processes)
 
     def start(self, task: Task) -> None:
+        reader, writer = self.context.Pipe(duplex=False)
         process = self.context.Process(target=_worker, name=f"publish {task.target}", daemon=True,
-                                       args=(task, self.model, self.options, self.queue, os.getpid()))
+                                       args=(task, self.model, self.options, writer, os.getpid()))
         process.start()
-        self.processes[task.target] = process
+        writer.close()  # the worker's end: the pipe reads EOF once the worker is gone
+        self.processes[task.target], self.pipes[task.target] = process, reader
 
     def next_done(self) -> Done:
-        while True:
-            kind, target, payload = self._receive()
-            if kind == "event":
-                self.sink(payload)
-                continue
-            self.processes.pop(target).join()
-            if kind == "done":
-                return payload
-            if kind == "diagnostics":
-                raise PublishError(Report(list(payload)))
-            summary, details = payload
-            raise WorkerError(f"{target}: {summary}", details)
+        from multiprocessing.connection import wait
 
-    def _receive(self) -> tuple:
         while True:
-            if self.pending:
-                return self.pending.popleft()
-            self._check_alive()
-            with contextlib.suppress(queue_module.Empty):
-                return self.queue.get(timeout=0.2)
+            for pipe in wait(list(self.pipes.values())):
+                target = next(t for t, p in self.pipes.items() if p is pipe)
+                try:
+                    kind, payload = pipe.recv()
+                except EOFError:  # gone without a last word: killed (kill -9, out of memory)
+                    code = self._forget(target)
+                    raise WorkerError(f"{target}: the worker process died (exit code {code})") from None
+                if kind == "event":
+                    self.sink(payload)
+                    continue
+                self._forget(target)
+                if kind == "done":
+                    return payload
+                if kind == "diagnostics":
+                    raise PublishError(Report(list(payload)))
+                summary, details = payload
+                raise WorkerError(f"{target}: {summary}", details)
 
-    def _check_alive(self) -> None:
-        """Raise WorkerError for a worker that exited without a last word (killed, out of memory)."""
-        dead = [target for target, process in self.processes.items() if process.exitcode is not None]
-        if not dead:
-            return
-        # Once a worker has exited, all it sent is in the pipe: read it before calling it dead.
-        with contextlib.suppress(queue_module.Empty):
-            while True:
-                self.pending.append(self.queue.get(timeout=0.05))
-        answered = {target for kind, target, _ in self.pending if kind != "event"}
-        for target in dead:
-            if target not in answered:
-                code = self.processes.pop(target).exitcode
-                raise WorkerError(f"{target}: the worker process died (exit code {code})")
+    def _forget(self, target: str) -> int | None:
+        self.pipes.pop(target).close()
+        process = self.processes.pop(target)
+        process.join()
+        return process.exitcode
 
     def __enter__(self) -> "ProcessRunner":
         return self
@@ -210,14 +205,12 @@ class ProcessRunner:
         # Interrupted or failed: stop the others. SIGTERM makes a worker delete its temporary file.
         for process in self.processes.values():
             process.terminate()
-        for process in self.processes.values():
-            process.join()
-        self.processes.clear()
-        self.queue.close()
+        for target in list(self.processes):
+            self._forget(target)
 
 
-def _worker(task: Task, model, options: WriterOptions, results, parent: int) -> None:
-    """A worker process's main: run one task, report events and the outcome to `results`."""
+def _worker(task: Task, model, options: WriterOptions, pipe, parent: int) -> None:
+    """A worker process's main: run one task, send its events and outcome through `pipe`."""
 
     def stop(signum, frame):
         raise SystemExit(128 + signum)  # unwinds through write_atomic, which removes its temporary file
@@ -227,15 +220,15 @@ def _worker(task: Task, model, options: WriterOptions, results, parent: int) -> 
     def sink(event: Event) -> None:
         if os.getppid() != parent:  # the publish that started us is gone (killed): do not write
             raise SystemExit(1)
-        results.put(("event", task.target, event))
+        pipe.send(("event", event))
 
     try:
-        done = run_task(task, model, options, sink)
-    except PublishError as exc:
-        results.put(("diagnostics", task.target, tuple(exc.report.items)))
-    except (KeyboardInterrupt, SystemExit):
-        return  # the parent was interrupted too and says so
-    except Exception as exc:  # reported to the parent, which shows it as E303
-        results.put(("failed", task.target, (f"{exc.__class__.__name__}: {exc}", traceback.format_exc())))
-    else:
-        results.put(("done", task.target, done))
+        try:
+            outcome = ("done", run_task(task, model, options, sink))
+        except PublishError as exc:
+            outcome = ("diagnostics", tuple(exc.report.items))
+        except Exception as exc:  # reported to the parent, which shows it as E303
+            outcome = ("failed", (f"{exc.__class__.__name__}: {exc}", traceback.format_exc()))
+        pipe.send(outcome)
+    except (KeyboardInterrupt, SystemExit, BrokenPipeError):
+        pass  # interrupted, or the parent is gone: it says so, or nobody is listening
