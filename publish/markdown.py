@@ -315,12 +315,16 @@ class Renderer:
 
     # -- footnotes (EPUB 3 pop-up notes, links both ways) ------------------------------------
 
+    @staticmethod
+    def _note_ids(token: Token, state: _State) -> tuple[int, str]:
+        """The note's number and the id of this reference to it (a note may be cited twice)."""
+        number = token.meta["id"] + 1
+        sub = token.meta.get("subId", 0)
+        return number, state.anchor(f"fnref{number}" + (f"-{sub}" if sub else ""))
+
     def _footnote_ref(self, tokens, idx, options, env) -> str:
         state: _State = env["state"]
-        meta = tokens[idx].meta
-        number = meta["id"] + 1
-        sub = meta.get("subId", 0)
-        ref = state.anchor(f"fnref{number}" + (f"-{sub}" if sub else ""))
+        number, ref = self._note_ids(tokens[idx], state)
         state.ids.add(ref)
         target = state.anchor(f"fn{number}")
         return (f'<sup class="noteref"><a epub:type="noteref" role="doc-noteref" id="{ref}" '
@@ -338,11 +342,7 @@ class Renderer:
                 f'<span class="footnote-number">{number}</span>')
 
     def _footnote_anchor(self, tokens, idx, options, env) -> str:
-        state: _State = env["state"]
-        meta = tokens[idx].meta
-        number = meta["id"] + 1
-        sub = meta.get("subId", 0)
-        ref = state.anchor(f"fnref{number}" + (f"-{sub}" if sub else ""))
+        _, ref = self._note_ids(tokens[idx], env["state"])
         return f' <a class="backlink" role="doc-backlink" href="#{ref}" aria-label="返回正文">↩</a>'
 
     def _check_leftover_footnotes(self, tokens: list[Token], state: _State) -> None:
