@@ -10,8 +10,9 @@ For each size it times, in fresh processes and from a clean build/ where it says
 It prints one Markdown table with the medians, the ratios and the peak memory: the largest
 single process (getrusage RUSAGE_CHILDREN, in a wrapper process per run) and the whole process
 tree at once (sampled from /proc every 50 ms; with -j N the workers run side by side). The
-"load" column is the highest 1-minute load average seen before a run of that step: on a shared
-machine, anything above ~0.5 means other work competed for the CPUs.
+"other work" column is how many CPUs, on average over a run, were busy with anything but the
+command measured (from /proc/stat, minus the command's own CPU time; the worst run of the step):
+on a shared machine it says how much the numbers are to be trusted.
 
 This is a measurement, not a test: nothing here asserts a time.
 """
@@ -45,13 +46,13 @@ class Sample:
     seconds: list[float] = field(default_factory=list)
     largest_kb: int = 0  # the largest single process
     tree_kb: int = 0  # the whole process tree at its peak
-    load: float = 0.0  # the highest 1-minute load average seen before a run: other work on the machine
+    others: float = 0.0  # the most CPUs other work kept busy during a run, on average over it
 
-    def add(self, seconds: float, largest_kb: int, tree_kb: int, load: float) -> None:
+    def add(self, seconds: float, largest_kb: int, tree_kb: int, others: float) -> None:
         self.seconds.append(seconds)
         self.largest_kb = max(self.largest_kb, largest_kb)
         self.tree_kb = max(self.tree_kb, tree_kb)
-        self.load = max(self.load, load)
+        self.others = max(self.others, others)
 
     @property
     def median(self) -> float:
@@ -64,14 +65,23 @@ def measure_main(command: list[str]) -> None:
     """`run.py --measure -- cmd …`: run cmd and print its time and peak RSS (for the parent to read)."""
     import resource
 
+    busy = _busy_seconds()
     started = time.perf_counter()
     result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         sys.stderr.write(result.stderr)
         sys.exit(result.returncode)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KB on Linux
-    print(json.dumps({"seconds": seconds, "maxrss_kb": peak}))
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU the machine spent on anything but this command: other work competing with it.
+    others = max(0.0, (_busy_seconds() - busy) - (usage.ru_utime + usage.ru_stime)) / seconds
+    print(json.dumps({"seconds": seconds, "maxrss_kb": usage.ru_maxrss, "others": others}))  # KB on Linux
+
+
+def _busy_seconds() -> float:
+    """CPU seconds all CPUs have spent busy since boot (/proc/stat: all but idle and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def _tree_rss_kb(root_pid: int) -> int:
@@ -97,8 +107,8 @@ def _tree_rss_kb(root_pid: int) -> int:
     return total
 
 
-def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int, int]:
-    """(seconds, largest process KB, process tree peak KB) of one run of `command`."""
+def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int, int, float]:
+    """(seconds, largest process KB, process tree peak KB, CPUs used by other work) of one run."""
     wrapper = subprocess.Popen([sys.executable, __file__, "--measure", "--", *command], cwd=cwd, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
@@ -115,7 +125,7 @@ def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) 
     if wrapper.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{stderr}")
     result = json.loads(stdout.strip().splitlines()[-1])
-    return result["seconds"], result["maxrss_kb"], peak[0]
+    return result["seconds"], result["maxrss_kb"], peak[0], result["others"]
 
 
 # -- the manuscripts ----------------------------------------------------------------------------
@@ -212,11 +222,10 @@ def bench_size(size: int, repeat: int, jobs: int, where: Path, say) -> tuple[dic
         for number in range(repeat):
             if before:
                 before()
-            load = os.getloadavg()[0]
-            seconds, largest, tree = timed(command, cwd=cwd, env=env)
-            sample.add(seconds, largest, tree, load)
+            seconds, largest, tree, others = timed(command, cwd=cwd, env=env)
+            sample.add(seconds, largest, tree, others)
             say(f"  x{size} {name} #{number + 1}: {seconds:.2f} s, {largest / 1024:.0f} MB / {tree / 1024:.0f} MB"
-                f" (load before: {load:.2f})")
+                f" (other work: {others:.2f} CPUs)")
 
     def clean() -> None:
         shutil.rmtree(project / "build", ignore_errors=True)
@@ -275,8 +284,9 @@ def versions() -> str:
 
 def table(all_results: dict[int, tuple[dict[str, Sample], dict]], jobs: int) -> str:
     sizes = sorted(all_results)
-    header = "| step | " + " | ".join(
-        f"x{s}: median | x{s}: ratio | x{s}: peak RSS (largest / all processes) | x{s}: load" for s in sizes) + " |"
+    columns = (f"x{s}: median | x{s}: ratio | x{s}: peak RSS (largest / all processes) | x{s}: other work"
+               for s in sizes)
+    header = "| step | " + " | ".join(columns) + " |"
     lines = [header, "|" + " --- |" * (1 + 4 * len(sizes))]
     names = list(all_results[sizes[0]][0])
     for name in names + ["pandoc EPUB + PDF"]:
@@ -295,7 +305,8 @@ def table(all_results: dict[int, tuple[dict[str, Sample], dict]], jobs: int) -> 
             else:
                 ratio = ""
             cells += [f"{sample.median:.2f} s", ratio,
-                      f"{sample.largest_kb / 1024:.0f} MB / {sample.tree_kb / 1024:.0f} MB", f"{sample.load:.1f}"]
+                      f"{sample.largest_kb / 1024:.0f} MB / {sample.tree_kb / 1024:.0f} MB",
+                      f"{sample.others:.2f} CPUs"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
