@@ -22,7 +22,7 @@ from typing import Iterator
 from . import __version__
 from .cache import Cache, live_marks
 from .diagnostics import PublishError, Report
-from .jobs import Done, Task, WriterOptions, write_atomic
+from .jobs import LAYOUT, Done, Task, WriterOptions, write_atomic
 from .model import Publication, RenderedArticle
 from .progress import Event, Sink, ignore
 from .state import State, record, remove_temporaries, snapshot, target_inputs, why_rebuild
@@ -31,9 +31,9 @@ __all__ = ["TARGETS", "BuildOptions", "Model", "Output", "build", "check", "clea
            "write_atomic"]
 
 TARGETS = ("epub", "pdf-screen", "pdf-print")
-# The print layout first: the EPUB's page-list is taken from it. Then the EPUB, which is quick,
-# so that it is ready early; the screen PDF last.
-RUN_ORDER = ("pdf-print", "epub", "pdf-screen")
+# The print layout first: the EPUB's page-list is taken from it, and the screen PDF is written
+# from the same layout when both PDFs are due. Then the EPUB, which is quick.
+RUN_ORDER = ("pdf-print", "pdf-screen", "epub")
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,7 @@ class _Build:
         waiting = [t for t in RUN_ORDER if plan.get(t) or (t == "epub" and self.epub_after_print)]
         done: dict[str, Done] = {}
         outputs = [Output(t, self.paths[t], False, "") for t in plan if t not in waiting]
+        self.skipped: list[str] = []  # waited for, then found up to date
         failure: Exception | None = None
         if self.options.jobs > 1:
             from .jobs import ProcessRunner as runner_class  # multiprocessing: only when asked for
@@ -200,13 +201,11 @@ class _Build:
         with runner_class(model, writer, self.sink) as runner:
             while waiting or runner.running:
                 while failure is None and runner.running < self.options.jobs:
-                    target = self._next(waiting, done)
-                    if target is None:
+                    task = self._next(waiting, done, model)
+                    if task is None:
                         break
-                    if self.todo[target]:
-                        runner.start(self._task(target, model, done))
-                    else:
-                        outputs.append(Output(target, self.paths[target], False, ""))
+                    if task.outputs:
+                        runner.start(task)
                 if not runner.running:
                     break
                 try:
@@ -214,31 +213,45 @@ class _Build:
                 except Exception as exc:  # PublishError too; make-like, the running ones finish
                     failure = failure or exc
                     continue
+                if finished is None:  # a task is over; its outputs were reported one by one
+                    continue
                 done[finished.target] = finished
-                outputs.append(self._record(finished, self.todo[finished.target]))
+                if finished.target == LAYOUT:
+                    self._record_layout(finished)
+                else:
+                    outputs.append(self._record(finished, self.todo[finished.target]))
         if failure is not None:
             raise failure
+        outputs += [Output(t, self.paths[t], False, "") for t in self.skipped]
         order = {t: i for i, t in enumerate(self.options.targets)}
         return sorted(outputs, key=lambda o: order[o.target])
 
-    def _next(self, waiting: list[str], done: dict[str, Done]) -> str | None:
-        """The next target that can start (removed from `waiting`), or None."""
+    def _next(self, waiting: list[str], done: dict[str, Done], model: Model) -> Task | None:
+        """The next task that can start (its targets removed from `waiting`), or None.
+
+        Both PDF variants due go into one task: one layout, two files."""
         for target in waiting:
             if target == "epub" and self.epub_after_print:
-                if "pdf-print" not in done:
+                if LAYOUT not in done:
                     continue
                 if not self.todo["epub"]:  # up to date unless the new layout moved a page break
                     self.todo["epub"] = why_rebuild(self.state, "epub", self._inputs("epub"), self.paths["epub"]) or ""
-            waiting.remove(target)
-            return target
+            group = [target]
+            if target.startswith("pdf-"):
+                group = [t for t in waiting if t.startswith("pdf-")]
+            for member in group:
+                waiting.remove(member)
+            due = [t for t in group if self.todo[t]]
+            self.skipped += [t for t in group if not self.todo[t]]
+            return self._task(due, model, done)
         return None
 
-    def _task(self, target: str, model: Model, done: dict[str, Done]) -> Task:
-        path = self.paths[target]
-        if target != "epub":
-            return Task(target, path, None, self.state.pages(target))
-        if "pdf-print" in done:
-            marks = done["pdf-print"].marks
+    def _task(self, targets: list[str], model: Model, done: dict[str, Done]) -> Task:
+        outputs = tuple((t, self.paths[t]) for t in targets)
+        if targets != ["epub"]:
+            return Task(outputs, None, self.state.pages(targets[0]) if targets else None)
+        if LAYOUT in done:
+            marks = done[LAYOUT].marks
         elif self.cached_marks is not None:
             # The last print layout's page breaks; an element deleted since then loses its mark.
             marks = live_marks(self.cached_marks.marks, model.rendered)
@@ -246,13 +259,16 @@ class _Build:
                 self.notes["epub"] = "page-list from the last print layout; `publish` brings both up to date"
         else:
             marks = None  # the task lays out the print PDF itself
-        return Task(target, path, marks, self.state.pages("pdf-print"))
+        return Task(outputs, marks, self.state.pages("pdf-print"))
+
+    def _record_layout(self, finished: Done) -> None:
+        """A print layout is done: keep its page marks for the EPUB and for later runs."""
+        self.report.extend(Report(list(finished.diagnostics)))
+        self.cached_marks = self.cache.save_marks(finished.marks, _digest(self.inputs["pdf-print"]))
 
     def _record(self, finished: Done, reason: str) -> Output:
-        """The output is in place: remember its inputs (and the print layout's marks) at once."""
+        """The output is in place: remember its inputs at once."""
         self.report.extend(Report(list(finished.diagnostics)))
-        if finished.marks is not None:
-            self.cached_marks = self.cache.save_marks(finished.marks, _digest(self.inputs["pdf-print"]))
         path = self.paths[finished.target]
         record(self.state, finished.target, self._inputs(finished.target), path, finished.pages)
         self.state.save()

@@ -18,6 +18,7 @@ import traceback
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .diagnostics import Diagnostic, PublishError, Report
 from .pagelist import PageMark
@@ -26,10 +27,15 @@ from .progress import Event, Sink, observe_layout
 
 @dataclass(frozen=True)
 class Task:
-    target: str  # "epub", "pdf-screen", "pdf-print"
-    path: Path  # the output file
+    """Outputs built together: the EPUB, or one or both PDF variants from a single layout."""
+
+    outputs: tuple[tuple[str, Path], ...]  # (target, output file): ("epub", …), ("pdf-print", …), ("pdf-screen", …)
     marks: tuple[PageMark, ...] | None = None  # EPUB: the page breaks; None: lay out the print PDF for them
     expected_pages: int | None = None  # last build's page count, for the progress bar
+
+    @property
+    def name(self) -> str:
+        return self.outputs[0][0]
 
 
 @dataclass(frozen=True)
@@ -39,12 +45,15 @@ class WriterOptions:
     font_cache: Path
 
 
+LAYOUT = "layout"  # the target of the Done that reports a finished print layout and its page marks
+
+
 @dataclass(frozen=True)
 class Done:
-    target: str
+    target: str  # an output's target, or LAYOUT: the print layout is done, its page marks known
     size: int
     pages: int | None
-    marks: tuple[PageMark, ...] | None  # the print layout's page marks, when this task made one
+    marks: tuple[PageMark, ...] | None  # the print layout's page marks (LAYOUT only)
     seconds: float
     diagnostics: tuple[Diagnostic, ...]
 
@@ -75,48 +84,63 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def run_task(task: Task, model, options: WriterOptions, sink: Sink) -> Done:
-    """Build one target from the checked model and write it. Raises PublishError on diagnostics."""
+def run_task(task: Task, model, options: WriterOptions, sink: Sink) -> Iterator[Done]:
+    """Build a task's outputs from the checked model, yielding a Done for each as soon as it is
+    written (after, for a print layout, a LAYOUT Done with its page marks: the EPUB can start
+    then). Raises PublishError on diagnostics."""
     from .theme import load_theme
 
     started = time.perf_counter()
     report = Report()
     pub = model.publication
     theme = load_theme(pub.root)  # per task: the writers install their own Jinja filters
-    name = task.path.name
-    marks = None
-    if task.target.startswith("pdf-"):
+    targets = dict(task.outputs)
+    first_name = task.outputs[0][1].name
+    if task.name.startswith("pdf-"):
         from .pdf import pagerefs
-        from .pdf.writer import build_pdf
+        from .pdf.writer import lay_out
 
         pagerefs.install()
-        with observe_layout(name, sink, task.expected_pages):
-            result = build_pdf(pub, model.rendered, model.images, model.faces, theme, task.target[4:], report)
-        data, pages = result.data, result.pages
-        marks = result.marks if task.target == "pdf-print" else None
-    else:
-        from .epub import EpubOptions, build_epub
+        with observe_layout(first_name, sink, task.expected_pages):
+            layout = lay_out(pub, model.rendered, model.images, model.faces, theme, report,
+                             bleed="pdf-print" in targets)
+        if report.errors:
+            raise PublishError(report)
+        if layout.bleed:
+            yield Done(LAYOUT, 0, layout.pages, layout.marks, time.perf_counter() - started, tuple(report.items))
+            report = Report()
+        # The print PDF first: it is what the EPUB's page-list points to.
+        for target in sorted(targets, key=lambda t: t != "pdf-print"):
+            path = targets[target]
+            sink(Event(path.name, "writing PDF"))
+            data = layout.write(target[4:]).data
+            sink(Event(path.name, "writing"))
+            write_atomic(path, data)
+            yield Done(target, len(data), layout.pages, None, time.perf_counter() - started, tuple(report.items))
+            report = Report()
+        return
+    from .epub import EpubOptions, build_epub
 
-        page_marks = task.marks
-        if page_marks is None:
-            # No print layout to take the page-list from: make one (and hand its marks back for the cache).
-            from .pdf import pagerefs
-            from .pdf.writer import build_pdf
+    page_marks = task.marks
+    if page_marks is None:
+        # No print layout to take the page-list from: make one (and hand its marks back for the cache).
+        from .pdf import pagerefs
+        from .pdf.writer import lay_out
 
-            pagerefs.install()
-            with observe_layout(f"{name} (page-list)", sink, task.expected_pages):
-                marks = build_pdf(pub, model.rendered, model.images, model.faces, theme, "print", report).marks
-            page_marks = marks
-        sink(Event(name, "assembling EPUB"))
-        data = build_epub(pub, model.rendered, model.images, model.faces, theme,
-                          EpubOptions(options.embed_fonts, options.modified, options.font_cache), page_marks,
-                          on_font=lambda number, total: sink(Event(name, "subsetting fonts", number, total)))
-        pages = None
+        pagerefs.install()
+        with observe_layout(f"{first_name} (page-list)", sink, task.expected_pages):
+            layout = lay_out(pub, model.rendered, model.images, model.faces, theme, report)
+        page_marks = layout.marks
+        yield Done(LAYOUT, 0, layout.pages, page_marks, time.perf_counter() - started, ())
+    sink(Event(first_name, "assembling EPUB"))
+    data = build_epub(pub, model.rendered, model.images, model.faces, theme,
+                      EpubOptions(options.embed_fonts, options.modified, options.font_cache), page_marks,
+                      on_font=lambda number, total: sink(Event(first_name, "subsetting fonts", number, total)))
     if report.errors:
         raise PublishError(report)
-    sink(Event(name, "writing"))
-    write_atomic(task.path, data)
-    return Done(task.target, len(data), pages, marks, time.perf_counter() - started, tuple(report.items))
+    sink(Event(first_name, "writing"))
+    write_atomic(targets["epub"], data)
+    yield Done("epub", len(data), None, None, time.perf_counter() - started, tuple(report.items))
 
 
 class SerialRunner:
@@ -125,22 +149,35 @@ class SerialRunner:
     def __init__(self, model, options: WriterOptions, sink: Sink):
         self.model, self.options, self.sink = model, options, sink
         self.queue: deque[Task] = deque()
+        self.current: Iterator[Done] | None = None
 
     @property
     def running(self) -> int:
-        return len(self.queue)
+        return len(self.queue) + (self.current is not None)
 
     def start(self, task: Task) -> None:
         self.queue.append(task)
 
-    def next_done(self) -> Done:
-        return run_task(self.queue.popleft(), self.model, self.options, self.sink)
+    def next_done(self) -> Done | None:
+        """The next output done (None: a task has finished)."""
+        if self.current is None:
+            self.current = run_task(self.queue.popleft(), self.model, self.options, self.sink)
+        try:
+            return next(self.current)
+        except StopIteration:
+            self.current = None
+            return None
+        except BaseException:
+            self.current = None
+            raise
 
     def __enter__(self) -> "SerialRunner":
         return self
 
     def __exit__(self, *exc) -> None:
         self.queue.clear()
+        if self.current is not None:
+            self.current.close()
 
 
 class ProcessRunner:
@@ -164,13 +201,14 @@ class ProcessRunner:
 
     def start(self, task: Task) -> None:
         reader, writer = self.context.Pipe(duplex=False)
-        process = self.context.Process(target=_worker, name=f"publish {task.target}", daemon=True,
+        process = self.context.Process(target=_worker, name=f"publish {task.name}", daemon=True,
                                        args=(task, self.model, self.options, writer, os.getpid()))
         process.start()
         writer.close()  # the worker's end: the pipe reads EOF once the worker is gone
-        self.processes[task.target], self.pipes[task.target] = process, reader
+        self.processes[task.name], self.pipes[task.name] = process, reader
 
-    def next_done(self) -> Done:
+    def next_done(self) -> Done | None:
+        """The next output done (None: a worker has finished)."""
         from multiprocessing.connection import wait
 
         while True:
@@ -184,9 +222,11 @@ class ProcessRunner:
                 if kind == "event":
                     self.sink(payload)
                     continue
-                self._forget(target)
                 if kind == "done":
                     return payload
+                self._forget(target)
+                if kind == "finished":
+                    return None
                 if kind == "diagnostics":
                     raise PublishError(Report(list(payload)))
                 summary, details = payload
@@ -210,7 +250,7 @@ class ProcessRunner:
 
 
 def _worker(task: Task, model, options: WriterOptions, pipe, parent: int) -> None:
-    """A worker process's main: run one task, send its events and outcome through `pipe`."""
+    """A worker process's main: run one task, send its events, each output done and the outcome through `pipe`."""
 
     def stop(signum, frame):
         raise SystemExit(128 + signum)  # unwinds through write_atomic, which removes its temporary file
@@ -224,7 +264,9 @@ def _worker(task: Task, model, options: WriterOptions, pipe, parent: int) -> Non
 
     try:
         try:
-            outcome = ("done", run_task(task, model, options, sink))
+            for done in run_task(task, model, options, sink):
+                pipe.send(("done", done))
+            outcome = ("finished", None)
         except PublishError as exc:
             outcome = ("diagnostics", tuple(exc.report.items))
         except Exception as exc:  # reported to the parent, which shows it as E303

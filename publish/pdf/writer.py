@@ -2,10 +2,13 @@
 
 Two variants from one layout: `screen` (tagged, PDF/UA-1) and `print` (trim, bleed,
 crop marks, PDF/X-4). The layout also yields the page map the EPUB's page-list uses.
+
+    lay_out(...) → Layout (WeasyPrint document + page marks) → Layout.write(variant) → PdfResult
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import uuid
@@ -36,13 +39,12 @@ _SRGB = Path(__import__("weasyprint").__file__).parent / "pdf" / "sRGB2014.icc"
 class PdfResult:
     data: bytes
     pages: int
-    marks: tuple[PageMark, ...]
 
 
-def page_css(pub: Publication, variant: str) -> str:
+def page_css(pub: Publication, bleed: bool) -> str:
     geometry = pub.page
     rules = [f"@page {{ size: {geometry.width_mm}mm {geometry.height_mm}mm; }}"]
-    if variant == "print":
+    if bleed:
         # The PDF/X output intent: WeasyPrint takes the profile declared here.
         components = _COMPONENTS.get((pub.page.output_profile or _SRGB).read_bytes()[16:20], "r g b")
         rules.append('@color-profile --output-intent { src: url("profiles/output-intent.icc"); '
@@ -69,8 +71,70 @@ def _stable_document_id(pdf, document_id: bytes) -> None:
                            else chunk for chunk in item.stream]
 
 
-def build_pdf(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dict[str, ImageInfo],
-              faces: tuple[FontFace, ...], theme: Theme, variant: str, report: Report) -> PdfResult:
+@dataclass(frozen=True)
+class Layout:
+    """One WeasyPrint layout of the publication. Laid out with the print page (bleed, crop
+    marks, output intent) it serves both variants: the screen PDF is the same pages written
+    without what lies outside the trim, so both variants always break pages alike and the
+    layout, the slowest step, is done once."""
+
+    pub: Publication
+    document: object  # weasyprint.Document
+    bleed: bool
+    marks: tuple[PageMark, ...]
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    def write(self, variant: str) -> PdfResult:
+        """The PDF of one variant: `screen` (tagged, PDF/UA-1) or `print` (PDF/X-4; needs a bleed layout)."""
+        if variant == "print" and not self.bleed:
+            raise ValueError("the print PDF needs a layout with bleed")
+        document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.pub.identifier}#{variant}')}".encode()
+        out = io.BytesIO()
+        with _kept_backgrounds(self.document), \
+                _trimmed(self.document) if variant == "screen" and self.bleed else contextlib.nullcontext():
+            self.document.write_pdf(out, pdf_variant="pdf/x-4" if variant == "print" else "pdf/ua-1",
+                                    finisher=lambda document, pdf: _stable_document_id(pdf, document_id))
+        return PdfResult(out.getvalue(), self.pages)
+
+
+@contextlib.contextmanager
+def _kept_backgrounds(document):
+    """WeasyPrint draws crop marks by inserting a layer into the page's background, for good:
+    without this, a second write of the same layout would carry the first one's marks."""
+    saved = [(box.background, list(box.background.layers)) for box in (p._page_box for p in document.pages)
+             if box.background is not None]
+    try:
+        yield
+    finally:
+        for background, layers in saved:
+            background.layers[:] = layers
+
+
+@contextlib.contextmanager
+def _trimmed(document):
+    """Within this block, `document` (laid out with bleed) is written as pages cut at the trim:
+    no bleed area, no crop marks, no output intent or its profile."""
+    pages = [(page, page.bleed, page._page_box.style, page._page_box.style["marks"]) for page in document.pages]
+    profiles, intent = document.color_profiles, document.output_intent
+    try:
+        for page, bleed, style, _ in pages:
+            page.bleed = dict.fromkeys(bleed, 0)  # the MediaBox is the page box
+            style["marks"] = ()  # the marks would be drawn outside it anyway: do not write them at all
+        document.color_profiles = {k: v for k, v in profiles.items() if k != "--output-intent"}
+        document.output_intent = None
+        yield
+    finally:
+        for page, bleed, style, marks in reversed(pages):
+            page.bleed, style["marks"] = bleed, marks
+        document.color_profiles, document.output_intent = profiles, intent
+
+
+def lay_out(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dict[str, ImageInfo],
+            faces: tuple[FontFace, ...], theme: Theme, report: Report, bleed: bool = True) -> Layout:
+    """Lay the publication out (with the print page's bleed unless only a screen PDF is wanted)."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -93,26 +157,28 @@ def build_pdf(pub: Publication, rendered: tuple[RenderedArticle, ...], images: d
     shared = {"font_config": font_config, "color_profiles": color_profiles, "url_fetcher": fetcher,
               "base_url": fetcher.base_url}
     stylesheets = [CSS(string=font_css(faces), **shared), CSS(string=theme.css("print.css"), **shared),
-                   CSS(string=page_css(pub, variant), **shared)]
+                   CSS(string=page_css(pub, bleed), **shared)]
     html = HTML(string=html_text, base_url=fetcher.base_url, url_fetcher=fetcher)
-    intent = {"output_intent": "--output-intent"} if variant == "print" else {}
+    intent = {"output_intent": "--output-intent"} if bleed else {}
     document = html.render(stylesheets=stylesheets, font_config=font_config, color_profiles=color_profiles,
                            presentational_hints=True, **intent)
     marks = tuple(page_marks(document, {r.name for r in rendered}))
-    if variant == "print":
+    if bleed:
         check_resolution(document, images, report)
     # Reproducible: dates from SOURCE_DATE_EPOCH or the publication date (PDF/X otherwise takes the
     # clock), and a document ID derived from the identifier (PDF/X otherwise takes a random UUID).
     from ..build import modified_time
 
     document.metadata.created = document.metadata.modified = modified_time(pub).strftime("%Y-%m-%dT%H:%M:%SZ")
-    document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'{pub.identifier}#{variant}')}".encode()
-    out = io.BytesIO()
-    document.write_pdf(out, pdf_variant="pdf/x-4" if variant == "print" else "pdf/ua-1",
-                       finisher=lambda document, pdf: _stable_document_id(pdf, document_id))
     for url in fetcher.refused:
         report.warning("W204", f"not fetched during the PDF build: {url}", pub.root / "styles", 1, 1)
-    return PdfResult(out.getvalue(), len(document.pages), marks)
+    return Layout(pub, document, bleed, marks)
+
+
+def build_pdf(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dict[str, ImageInfo],
+              faces: tuple[FontFace, ...], theme: Theme, variant: str, report: Report) -> PdfResult:
+    """One variant, laid out for itself (the screen PDF without bleed)."""
+    return lay_out(pub, rendered, images, faces, theme, report, bleed=variant == "print").write(variant)
 
 
 PRINT_DPI = 300
