@@ -18,7 +18,7 @@ import traceback
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .diagnostics import Diagnostic, PublishError, Report
 from .pagelist import PageMark
@@ -84,10 +84,13 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def run_task(task: Task, model, options: WriterOptions, sink: Sink) -> Iterator[Done]:
+def run_task(task: Task, model, options: WriterOptions, sink: Sink,
+             fork_writes: Callable[[], bool] | None = None) -> Iterator[Done]:
     """Build a task's outputs from the checked model, yielding a Done for each as soon as it is
     written (after, for a print layout, a LAYOUT Done with its page marks: the EPUB can start
-    then). Raises PublishError on diagnostics."""
+    then). With `fork_writes` (in a worker process: a check that the build still wants its
+    outputs), a second PDF variant is written by a forked copy of this process at the same time
+    as the first. Raises PublishError on diagnostics."""
     from .theme import load_theme
 
     started = time.perf_counter()
@@ -110,14 +113,28 @@ def run_task(task: Task, model, options: WriterOptions, sink: Sink) -> Iterator[
             yield Done(LAYOUT, 0, layout.pages, layout.marks, time.perf_counter() - started, tuple(report.items))
             report = Report()
         # The print PDF first: it is what the EPUB's page-list points to.
-        for target in sorted(targets, key=lambda t: t != "pdf-print"):
-            path = targets[target]
-            sink(Event(path.name, "writing PDF"))
-            data = layout.write(target[4:]).data
-            sink(Event(path.name, "writing"))
-            write_atomic(path, data)
-            yield Done(target, len(data), layout.pages, None, time.perf_counter() - started, tuple(report.items))
-            report = Report()
+        order = sorted(targets, key=lambda t: t != "pdf-print")
+        forked = None
+        if fork_writes and len(order) > 1:
+            sink(Event(targets[order[1]].name, "writing PDF"))
+            forked = ForkedWrite(layout, order[1][4:], targets[order[1]], fork_writes)
+            order = order[:1]
+        try:
+            for target in order:
+                path = targets[target]
+                sink(Event(path.name, "writing PDF"))
+                data = layout.write(target[4:]).data
+                sink(Event(path.name, "writing"))
+                write_atomic(path, data)
+                yield Done(target, len(data), layout.pages, None, time.perf_counter() - started, tuple(report.items))
+                report = Report()
+            if forked is not None:
+                forked.join()
+                size = forked.path.stat().st_size
+                yield Done(forked.target, size, layout.pages, None, time.perf_counter() - started, ())
+        finally:
+            if forked is not None:
+                forked.cancel()
         return
     from .epub import EpubOptions, build_epub
 
@@ -141,6 +158,57 @@ def run_task(task: Task, model, options: WriterOptions, sink: Sink) -> Iterator[
     sink(Event(first_name, "writing"))
     write_atomic(targets["epub"], data)
     yield Done("epub", len(data), None, None, time.perf_counter() - started, tuple(report.items))
+
+
+class ForkedWrite:
+    """One PDF variant written by a forked copy of this process while it writes another.
+
+    Writing a PDF (painting every page) takes half as long as the layout it paints; the
+    forked child shares the layout copy-on-write, so nothing is pickled or laid out again.
+    Only in a worker process: it has no threads, which makes fork safe.
+    """
+
+    def __init__(self, layout, variant: str, path: Path, wanted: Callable[[], bool]):
+        self.target, self.path = f"pdf-{variant}", path
+        reader, writer = os.pipe()
+        me = os.getpid()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: write, say what went wrong if anything did, and leave at once
+            os.close(reader)
+            code = 0
+            try:
+                data = layout.write(variant).data
+                if os.getppid() != me or not wanted():  # the worker or the build is gone: keep the old file
+                    raise SystemExit(1)
+                write_atomic(path, data)
+            except BaseException as exc:  # SIGTERM too (SystemExit): write_atomic has removed its temporary
+                os.write(writer, f"{exc.__class__.__name__}: {exc}".encode()[:4000])
+                code = 1
+            finally:
+                os._exit(code)  # no atexit handlers, no multiprocessing finalizers of the parent's
+        os.close(writer)
+        self.reader = reader
+
+    def join(self) -> None:
+        """Wait for the child; WorkerError if it failed."""
+        message = b""
+        while chunk := os.read(self.reader, 4096):
+            message += chunk
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            raise WorkerError(f"{self.target}: {message.decode(errors='replace') or f'exit code {code}'}")
+
+    def cancel(self) -> None:
+        """Stop the child if it is still running (this process is failing or being stopped)."""
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+        with contextlib.suppress(OSError):
+            os.close(self.reader)
 
 
 class SerialRunner:
@@ -249,6 +317,14 @@ class ProcessRunner:
             self._forget(target)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def _worker(task: Task, model, options: WriterOptions, pipe, parent: int) -> None:
     """A worker process's main: run one task, send its events, each output done and the outcome through `pipe`."""
 
@@ -264,7 +340,7 @@ def _worker(task: Task, model, options: WriterOptions, pipe, parent: int) -> Non
 
     try:
         try:
-            for done in run_task(task, model, options, sink):
+            for done in run_task(task, model, options, sink, fork_writes=lambda: _alive(parent)):
                 pipe.send(("done", done))
             outcome = ("finished", None)
         except PublishError as exc:
