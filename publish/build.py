@@ -22,7 +22,7 @@ from typing import Iterator
 from . import __version__
 from .cache import Cache, live_marks
 from .diagnostics import PublishError, Report
-from .jobs import LAYOUT, Done, Task, WriterOptions, write_atomic
+from .jobs import FONTS, LAYOUT, Done, Task, WriterOptions, write_atomic
 from .model import Publication, RenderedArticle
 from .progress import Event, Sink, ignore
 from .state import State, record, remove_temporaries, snapshot, target_inputs, why_rebuild
@@ -190,6 +190,10 @@ class _Build:
         # learn whether they changed (if nothing else of the EPUB did).
         self.epub_after_print = "epub" in plan and bool(plan.get("pdf-print"))
         waiting = [t for t in RUN_ORDER if plan.get(t) or (t == "epub" and self.epub_after_print)]
+        if self.epub_after_print and self.options.jobs > 1 and self.options.embed_fonts:
+            # A free worker makes the EPUB's font subsets while the layout runs.
+            waiting.insert(waiting.index("epub"), FONTS)
+            self.todo[FONTS] = "the EPUB's font subsets, ahead of it"
         done: dict[str, Done] = {}
         outputs = [Output(t, self.paths[t], False, "") for t in plan if t not in waiting]
         self.skipped: list[str] = []  # waited for, then found up to date
@@ -218,7 +222,7 @@ class _Build:
                 done[finished.target] = finished
                 if finished.target == LAYOUT:
                     self._record_layout(finished)
-                else:
+                elif finished.target != FONTS:  # the font subsets are in the cache: nothing to record
                     outputs.append(self._record(finished, self.todo[finished.target]))
         if failure is not None:
             raise failure
@@ -247,7 +251,7 @@ class _Build:
         return None
 
     def _task(self, targets: list[str], model: Model, done: dict[str, Done]) -> Task:
-        outputs = tuple((t, self.paths[t]) for t in targets)
+        outputs = tuple((t, self.paths.get(t, self.build_dir / ".cache" / "fonts")) for t in targets)
         if targets != ["epub"]:
             return Task(outputs, None, self.state.pages(targets[0]) if targets else None)
         if LAYOUT in done:

@@ -46,6 +46,9 @@ class WriterOptions:
 
 
 LAYOUT = "layout"  # the target of the Done that reports a finished print layout and its page marks
+# A task with no output of its own: make the EPUB's font subsets (into the cache) while the print
+# layout, which the EPUB waits for, runs in another process. The EPUB then only assembles.
+FONTS = "epub-fonts"
 
 
 @dataclass(frozen=True)
@@ -99,11 +102,12 @@ def run_task(task: Task, model, options: WriterOptions, sink: Sink,
     theme = load_theme(pub.root)  # per task: the writers install their own Jinja filters
     targets = dict(task.outputs)
     first_name = task.outputs[0][1].name
+    if task.name == FONTS:
+        yield _warm_fonts(model, theme, options, sink, started)
+        return
     if task.name.startswith("pdf-"):
-        from .pdf import pagerefs
         from .pdf.writer import lay_out
 
-        pagerefs.install()
         with observe_layout(first_name, sink, task.expected_pages):
             layout = lay_out(pub, model.rendered, model.images, model.faces, theme, report,
                              bleed="pdf-print" in targets)
@@ -141,10 +145,8 @@ def run_task(task: Task, model, options: WriterOptions, sink: Sink,
     page_marks = task.marks
     if page_marks is None:
         # No print layout to take the page-list from: make one (and hand its marks back for the cache).
-        from .pdf import pagerefs
         from .pdf.writer import lay_out
 
-        pagerefs.install()
         with observe_layout(f"{first_name} (page-list)", sink, task.expected_pages):
             layout = lay_out(pub, model.rendered, model.images, model.faces, theme, report)
         page_marks = layout.marks
@@ -158,6 +160,21 @@ def run_task(task: Task, model, options: WriterOptions, sink: Sink,
     sink(Event(first_name, "writing"))
     write_atomic(targets["epub"], data)
     yield Done("epub", len(data), None, None, time.perf_counter() - started, tuple(report.items))
+
+
+def _warm_fonts(model, theme, options: WriterOptions, sink: Sink, started: float) -> Done:
+    """Build the EPUB without its page breaks and keep only what it leaves in the font cache.
+
+    One stand-in page mark gives it the page-list navigation, so that the characters, and so
+    the cached subsets, are those of the real EPUB (page labels are digits, always included)."""
+    from .epub import EpubOptions, build_epub
+
+    pub = model.publication
+    probe = (PageMark("1", pub.articles[0].name, "", 0),) if pub.articles else ()
+    build_epub(pub, model.rendered, model.images, model.faces, theme,
+               EpubOptions(options.embed_fonts, options.modified, options.font_cache), probe,
+               on_font=lambda number, total: sink(Event("EPUB fonts", "subsetting fonts", number, total)))
+    return Done(FONTS, 0, None, None, time.perf_counter() - started, ())
 
 
 class ForkedWrite:

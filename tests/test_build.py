@@ -245,3 +245,21 @@ def test_a_worker_that_dies_is_E303_and_nothing_waiting_on_it_starts(built):
                      stderr, re.M), stderr
     assert outputs(built)["test-monthly.epub"] == before["test-monthly.epub"], "the EPUB waits for the print PDF"
     assert _temporaries(built) == []
+
+
+def test_with_two_jobs_the_epub_fonts_are_made_during_the_layout_and_used_as_made(basic_build, tmp_path):
+    """-j 2 from scratch: a free worker makes the EPUB's font subsets while the print layout runs;
+    the EPUB then finds each of them in the cache (one file per face: none made twice)."""
+    project = tmp_path / "basic"
+    shutil.copytree(basic_build, project, ignore=shutil.ignore_patterns("build"))
+    result = run_publish("-C", str(project), "-v", "-j", "2")
+    assert result.returncode == 0, result.stderr
+    steps = result.stderr.splitlines()
+    assert "EPUB fonts: subsetting fonts" in steps, steps
+    assert steps.index("EPUB fonts: subsetting fonts") < steps.index("test-monthly.epub: assembling EPUB")
+    with zipfile.ZipFile(project / "build" / "test-monthly.epub") as epub:
+        embedded = sorted(Path(n).stem for n in epub.namelist() if n.endswith(".otf"))
+    cached = sorted(p.name.rsplit("-", 1)[0] for p in (project / "build" / ".cache" / "fonts").glob("*.otf"))
+    assert embedded and cached == embedded, (cached, embedded)
+    assert (project / "build" / "test-monthly.epub").read_bytes() == \
+        (basic_build / "build" / "test-monthly.epub").read_bytes()

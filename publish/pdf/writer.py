@@ -24,7 +24,8 @@ from ..model import Publication, RenderedArticle
 from ..pagelist import PageMark
 from ..theme import Theme
 from ..typography import typeset
-from . import justify
+from . import images as pngs
+from . import justify, pagerefs
 from .fetcher import ConfinedFetcher
 from .pagemap import page_marks
 
@@ -139,6 +140,8 @@ def lay_out(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dic
     from weasyprint.text.fonts import FontConfiguration
 
     justify.install()
+    pngs.install()  # PNGs into the PDF as they are, not decoded and re-encoded
+    pagerefs.install()  # a tagged PDF written in linear time
     theme.env.filters["cjk"] = lambda value: Markup(typeset(str(value)))
     files = {info.asset.href: info.asset.source for info in images.values()}
     files.update({f"fonts/{face.file_name}": face.path for face in faces})
