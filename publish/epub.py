@@ -104,7 +104,8 @@ def build_epub(pub: Publication, rendered: tuple[RenderedArticle, ...], images: 
         cover_type = "image/png" if pub.cover.suffix.lower() == ".png" else "image/jpeg"
     else:
         sans = {face.weight: face for face in faces if face.family == "Publish Sans"}
-        cover_bytes = draw_cover(pub, sans[700], sans[400])
+        cover_bytes = draw_cover(pub, sans[700], sans[400],
+                                 options.font_cache.parent / "cover" if options.font_cache else None)
         cover_href, cover_type = "images/cover.png", "image/png"
     cover_image = epub.EpubItem(uid="cover-image", file_name=cover_href, media_type=cover_type, content=cover_bytes)
     cover_image.properties = ["cover-image"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 import zipfile
 
+import pytest
 from lxml import etree
 
 from conftest import epubcheck, epubcheck_counts
@@ -177,3 +179,26 @@ def test_no_embed_fonts_builds_without_fonts(tmp_path):
     with zipfile.ZipFile(project / "build" / "test-monthly.epub") as z:
         assert not [n for n in z.namelist() if "fonts/" in n]
         assert "@font-face" not in z.read("EPUB/style.css").decode()
+
+
+def test_the_drawn_cover_is_kept_by_what_it_is_drawn_from(tmp_path, monkeypatch):
+    """An EPUB rebuild after an article edit does not draw and compress the cover again."""
+    import dataclasses
+
+    from publish import cover
+    from publish.fonts import find_faces
+    from publish.manuscript import load
+
+    publication, _ = load(Path(__file__).parent / "cases" / "basic")
+    sans = {f.weight: f for f in find_faces(publication.root) if f.family == "Publish Sans"}
+    first = cover.draw_cover(publication, sans[700], sans[400], tmp_path)
+    assert first.startswith(b"\x89PNG") and len(list(tmp_path.glob("cover-*.png"))) == 1
+
+    def no_drawing(*args):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(cover, "_draw", no_drawing)
+    assert cover.draw_cover(publication, sans[700], sans[400], tmp_path) == first
+    retitled = dataclasses.replace(publication, title=publication.title + "增刊")
+    with pytest.raises(AssertionError, match="drawn again"):
+        cover.draw_cover(retitled, sans[700], sans[400], tmp_path)
