@@ -9,7 +9,8 @@ For each size it times, in fresh processes and from a clean build/ where it says
   pandoc building the same Markdown into an EPUB, and into a PDF with --pdf-engine=weasyprint.
 It prints one Markdown table with the medians, the ratios and the peak memory: the largest
 single process (getrusage RUSAGE_CHILDREN, in a wrapper process per run) and the whole process
-tree at once (sampled from /proc every 50 ms; with -j N the workers run side by side). The
+tree at once (the sum of the processes' PSS, sampled from /proc every 50 ms: with -j N the
+workers run side by side, and a forked writer shares most of its pages with its parent). The
 "other work" column is how many CPUs, on average over a run, were busy with anything but the
 command measured (from /proc/stat, minus the command's own CPU time; the worst run of the step):
 on a shared machine it says how much the numbers are to be trusted.
@@ -84,8 +85,10 @@ def _busy_seconds() -> float:
     return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
-def _tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of `root_pid` and all its descendants, from /proc."""
+def _tree_memory_kb(root_pid: int) -> int:
+    """Memory of `root_pid` and all its descendants: the sum of their proportional set sizes
+    (/proc/PID/smaps_rollup), so that pages a forked child shares with its parent count once,
+    not twice as a sum of resident sizes would; the resident size where there is no PSS."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
@@ -102,9 +105,20 @@ def _tree_rss_kb(root_pid: int) -> int:
     total, todo = 0, [root_pid]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        total += _pss_kb(pid, rss.get(pid, 0))
         todo += children.get(pid, [])
     return total
+
+
+def _pss_kb(pid: int, fallback: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return fallback
 
 
 def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int, int, float]:
@@ -115,7 +129,7 @@ def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) 
 
     def sample() -> None:
         while wrapper.poll() is None:
-            peak[0] = max(peak[0], _tree_rss_kb(wrapper.pid))
+            peak[0] = max(peak[0], _tree_memory_kb(wrapper.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -284,7 +298,8 @@ def versions() -> str:
 
 def table(all_results: dict[int, tuple[dict[str, Sample], dict]], jobs: int) -> str:
     sizes = sorted(all_results)
-    columns = (f"x{s}: median | x{s}: ratio | x{s}: peak RSS (largest / all processes) | x{s}: other work"
+    columns = (f"x{s}: median | x{s}: ratio | x{s}: peak memory (largest process RSS / all processes PSS)"
+               f" | x{s}: other work"
                for s in sizes)
     header = "| step | " + " | ".join(columns) + " |"
     lines = [header, "|" + " --- |" * (1 + 4 * len(sizes))]

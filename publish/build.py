@@ -198,7 +198,10 @@ class _Build:
         outputs = [Output(t, self.paths[t], False, "") for t in plan if t not in waiting]
         self.skipped: list[str] = []  # waited for, then found up to date
         failure: Exception | None = None
-        if self.options.jobs > 1:
+        pdfs = [t for t in waiting if t.startswith("pdf-")]
+        # Worker processes only when two tasks can run side by side, or two PDFs be written so:
+        # an EPUB alone (an article edit) builds fastest without starting one.
+        if self.options.jobs > 1 and (len(pdfs) > 1 or (pdfs and "epub" in waiting)):
             from .jobs import ProcessRunner as runner_class  # multiprocessing: only when asked for
         else:
             from .jobs import SerialRunner as runner_class

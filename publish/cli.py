@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import signal
 import sys
 import threading
@@ -17,6 +18,11 @@ from .diagnostics import PublishError, Report
 from .progress import StepLines, ignore
 
 COMMANDS = ("all", "epub", "pdf", "check", "clean", "init", "new", "serve")
+
+
+# Two workers are all a build can use (the PDFs' layout, then the EPUB beside their writing),
+# and they make a cold build of the sample nearly twice as fast as one.
+DEFAULT_JOBS = min(2, os.cpu_count() or 1)
 
 
 def _jobs(text: str) -> int:
@@ -36,8 +42,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--variant", choices=("screen", "print"), help="with pdf: build only this variant")
     p.add_argument("--section", help="with new: the section (栏目) to list the article in")
     p.add_argument("--port", type=int, default=8000, help="with serve: the port on 127.0.0.1 (0: any free one)")
-    p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
-                   help="build up to N outputs at the same time, each in its own process (default 1)")
+    p.add_argument("-j", "--jobs", type=_jobs, default=DEFAULT_JOBS, metavar="N",
+                   help="worker processes: the PDFs in one, the EPUB in another (default: 2 on a machine "
+                        "with 2 CPUs or more; 1 builds everything in this process)")
     p.add_argument("--force", action="store_true", help="rebuild even if up to date")
     p.add_argument("--dry-run", "-n", action="store_true", help="say what would be rebuilt and why; build nothing")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")

@@ -6,7 +6,7 @@ import hashlib
 import io
 from pathlib import Path
 
-from .fonts import FontFace
+from .fonts import FontFace, file_key
 from .model import Publication
 
 WIDTH, HEIGHT = 1200, 1680  # 1:1.4, close to the printed trim
@@ -20,7 +20,7 @@ def draw_cover(publication: Publication, sans_bold: FontFace, sans_regular: Font
         return _draw(publication, sans_bold, sans_regular)
     key = hashlib.sha256(repr((publication.title, publication.subtitle, publication.edition, publication.number,
                                publication.publisher, WIDTH, HEIGHT, Path(__file__).read_bytes(),
-                               *(hashlib.sha256(f.path.read_bytes()).hexdigest() for f in (sans_bold, sans_regular))
+                               *(file_key(f.path) for f in (sans_bold, sans_regular))
                                )).encode()).hexdigest()[:32]
     cached = cache_dir / f"cover-{key}.png"
     if cached.is_file():

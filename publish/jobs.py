@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import signal
 import tempfile
@@ -189,8 +190,12 @@ class ForkedWrite:
         self.target, self.path = f"pdf-{variant}", path
         reader, writer = os.pipe()
         me = os.getpid()
+        # Keep the garbage collector off the layout in both processes: its passes write to every
+        # object they visit, which would copy the shared pages (a 1,500-page layout is ~1.5 GB).
+        gc.freeze()
         self.pid = os.fork()
         if self.pid == 0:  # the child: write, say what went wrong if anything did, and leave at once
+            gc.disable()
             os.close(reader)
             code = 0
             try:

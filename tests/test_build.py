@@ -263,3 +263,17 @@ def test_with_two_jobs_the_epub_fonts_are_made_during_the_layout_and_used_as_mad
     assert embedded and cached == embedded, (cached, embedded)
     assert (project / "build" / "test-monthly.epub").read_bytes() == \
         (basic_build / "build" / "test-monthly.epub").read_bytes()
+
+
+def test_an_epub_alone_is_built_without_worker_processes(built):
+    """With the default -j 2, an article edit's `publish epub` starts no worker: one task gains
+    nothing from a process of its own, and starting one would cost most of a second."""
+    edit(built)
+    code = (
+        "import json, sys\n"
+        "from publish.cli import main\n"
+        f"code = main(['-C', {str(built)!r}, '-q', 'epub'])\n"
+        "print(json.dumps({'code': code, 'mp': 'multiprocessing' in sys.modules}))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {"code": 0, "mp": False}, result.stderr
