@@ -178,7 +178,9 @@ def build_epub(pub: Publication, rendered: tuple[RenderedArticle, ...], images: 
     book.add_item(epub.EpubItem(uid="style", file_name="style.css", media_type="text/css", content=css.encode()))
 
     raw = io.BytesIO()
-    _writer(epub)(raw, book, {"mtime": options.modified, "epub3_pages": False, "epub2_guide": False},
+    # ebooklib's own zip is only read back by reproducible_zip: no use compressing it twice.
+    _writer(epub)(raw, book, {"mtime": options.modified, "epub3_pages": False, "epub2_guide": False,
+                              "compresslevel": 0},
                   lang=lang).write()
     return reproducible_zip(raw.getvalue(), options.modified)
 

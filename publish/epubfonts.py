@@ -36,30 +36,30 @@ def face_texts(documents: list[bytes]) -> dict[tuple[str, int], set[str]]:
     """Characters drawn in each (family, weight), from the XHTML documents."""
     used: dict[tuple[str, int], set[str]] = {}
 
-    def style(element) -> tuple[str, int]:
-        sans = bold = False
-        for node in [element, *element.iterancestors()]:
-            tag = etree.QName(node).localname if isinstance(node.tag, str) else ""
-            classes = set((node.get("class") or "").split())
-            sans = sans or tag in SANS_TAGS or bool(classes & SANS_CLASSES)
-            bold = bold or tag in BOLD_TAGS or bool(classes & BOLD_CLASSES)
-        return ("Publish Sans" if sans else "Publish Serif", 700 if bold else 400)
+    def walk(element, sans: bool, bold: bool) -> None:
+        # Sans and bold are inherited: decided once per element from its parent's, top down.
+        tag = etree.QName(element).localname
+        classes = set((element.get("class") or "").split())
+        sans = sans or tag in SANS_TAGS or bool(classes & SANS_CLASSES)
+        bold = bold or tag in BOLD_TAGS or bool(classes & BOLD_CLASSES)
+        face = ("Publish Sans" if sans else "Publish Serif", 700 if bold else 400)
+        chars = used.setdefault(face, set())
+        if element.text:
+            chars.update(element.text)
+        for name in ("alt", "aria-label", "title"):
+            if element.get(name):  # shown by some readers in place of images and links
+                chars.update(element.get(name))
+        for child in element:
+            if isinstance(child.tag, str):
+                walk(child, sans, bold)
+            if child.tail:  # a comment's or processing instruction's tail too
+                chars.update(child.tail)
 
     for data in documents:
         root = etree.fromstring(data)
         body = root.find(f"{XHTML}body")
-        if body is None:
-            continue
-        for element in body.iter():
-            if not isinstance(element.tag, str):
-                continue
-            if element.text:
-                used.setdefault(style(element), set()).update(element.text)
-            if element.tail and element.getparent() is not None:
-                used.setdefault(style(element.getparent()), set()).update(element.tail)
-            for name in ("alt", "aria-label", "title"):
-                if element.get(name):  # shown by some readers in place of images and links
-                    used.setdefault(style(element), set()).update(element.get(name))
+        if body is not None:
+            walk(body, False, False)
     return used
 
 

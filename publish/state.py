@@ -12,6 +12,7 @@ leaves it alone.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -89,6 +90,7 @@ def snapshot(state: State, root: Path) -> dict[str, str]:
     return {str(p.relative_to(root) if p.is_relative_to(root) else p): state.digest(p) for p in input_files(root)}
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every input of every target on every run, no-op ones too
 def theme_scope(root: Path, name: str) -> str:
     """"epub", "pdf" or "all": which targets a file can change.
 

@@ -202,3 +202,19 @@ def test_the_drawn_cover_is_kept_by_what_it_is_drawn_from(tmp_path, monkeypatch)
     retitled = dataclasses.replace(publication, title=publication.title + "增刊")
     with pytest.raises(AssertionError, match="drawn again"):
         cover.draw_cover(retitled, sans[700], sans[400], tmp_path)
+
+
+def test_each_face_is_given_the_characters_it_draws():
+    """Sans and bold are inherited from ancestors (headings, captions, <strong> …); tails belong
+    to the parent; alt, aria-label and title text counts as drawn."""
+    from publish.epubfonts import face_texts
+
+    doc = ('<html xmlns="http://www.w3.org/1999/xhtml"><body><p>正文<strong>粗<em>斜</em>体</strong>尾'
+           '<img alt="图说"/></p><h2>标<span>题</span></h2><figure><figcaption class="x">说明<b>重</b></figcaption>'
+           '</figure><div class="sidebar-title">栏<!-- 注释 -->后</div></body></html>').encode()
+    used = face_texts([doc])
+    assert set("正文尾图说") <= used[("Publish Serif", 400)]
+    assert set("粗斜体") <= used[("Publish Serif", 700)]
+    assert set("标题") <= used[("Publish Sans", 700)] and "标" not in used.get(("Publish Serif", 400), set())
+    assert set("说明") <= used[("Publish Sans", 400)] and "重" in used[("Publish Sans", 700)]
+    assert set("栏后") <= used[("Publish Sans", 700)] and "注" not in "".join(map("".join, used.values()))
