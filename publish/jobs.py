@@ -98,68 +98,79 @@ def run_task(task: Task, model, options: WriterOptions, sink: Sink,
     from .theme import load_theme
 
     started = time.perf_counter()
-    report = Report()
-    pub = model.publication
-    theme = load_theme(pub.root)  # per task: the writers install their own Jinja filters
-    targets = dict(task.outputs)
-    first_name = task.outputs[0][1].name
+    theme = load_theme(model.publication.root)  # per task: the writers install their own Jinja filters
     if task.name == FONTS:
         yield _warm_fonts(model, theme, options, sink, started)
-        return
-    if task.name.startswith("pdf-"):
-        from .pdf.writer import lay_out
+    elif task.name.startswith("pdf-"):
+        yield from _pdfs(task, model, theme, sink, fork_writes, started)
+    else:
+        yield from _epub(task, model, theme, options, sink, started)
 
-        with observe_layout(first_name, sink, task.expected_pages):
-            layout = lay_out(pub, model.rendered, model.images, model.faces, theme, report,
-                             bleed="pdf-print" in targets)
-        if report.errors:
-            raise PublishError(report)
-        if layout.bleed:
-            yield Done(LAYOUT, 0, layout.pages, layout.marks, time.perf_counter() - started, tuple(report.items))
+
+def _pdfs(task: Task, model, theme, sink: Sink, fork_writes: Callable[[], bool] | None,
+          started: float) -> Iterator[Done]:
+    """One layout, then each PDF variant of the task written from it."""
+    from .pdf.writer import lay_out
+
+    report = Report()
+    targets = dict(task.outputs)
+    with observe_layout(task.outputs[0][1].name, sink, task.expected_pages):
+        layout = lay_out(model.publication, model.rendered, model.images, model.faces, theme, report,
+                         bleed="pdf-print" in targets)
+    if report.errors:
+        raise PublishError(report)
+    if layout.bleed:
+        yield Done(LAYOUT, 0, layout.pages, layout.marks, time.perf_counter() - started, tuple(report.items))
+        report = Report()
+    # The print PDF first: it is what the EPUB's page-list points to.
+    order = sorted(targets, key=lambda t: t != "pdf-print")
+    forked = None
+    if fork_writes and len(order) > 1 and _resident_bytes() < FORK_LIMIT:
+        sink(Event(targets[order[1]].name, "writing PDF"))
+        forked = ForkedWrite(layout, order[1][4:], targets[order[1]], fork_writes)
+        order = order[:1]
+    try:
+        for target in order:
+            path = targets[target]
+            sink(Event(path.name, "writing PDF"))
+            data = layout.write(target[4:]).data
+            sink(Event(path.name, "writing"))
+            write_atomic(path, data)
+            yield Done(target, len(data), layout.pages, None, time.perf_counter() - started, tuple(report.items))
             report = Report()
-        # The print PDF first: it is what the EPUB's page-list points to.
-        order = sorted(targets, key=lambda t: t != "pdf-print")
-        forked = None
-        if fork_writes and len(order) > 1:
-            sink(Event(targets[order[1]].name, "writing PDF"))
-            forked = ForkedWrite(layout, order[1][4:], targets[order[1]], fork_writes)
-            order = order[:1]
-        try:
-            for target in order:
-                path = targets[target]
-                sink(Event(path.name, "writing PDF"))
-                data = layout.write(target[4:]).data
-                sink(Event(path.name, "writing"))
-                write_atomic(path, data)
-                yield Done(target, len(data), layout.pages, None, time.perf_counter() - started, tuple(report.items))
-                report = Report()
-            if forked is not None:
-                forked.join()
-                size = forked.path.stat().st_size
-                yield Done(forked.target, size, layout.pages, None, time.perf_counter() - started, ())
-        finally:
-            if forked is not None:
-                forked.cancel()
-        return
+        if forked is not None:
+            forked.join()
+            size = forked.path.stat().st_size
+            yield Done(forked.target, size, layout.pages, None, time.perf_counter() - started, ())
+    finally:
+        if forked is not None:
+            forked.cancel()
+
+
+def _epub(task: Task, model, theme, options: WriterOptions, sink: Sink, started: float) -> Iterator[Done]:
+    """The EPUB, with the page-list of the given page marks (or of a print layout made for it)."""
     from .epub import EpubOptions, build_epub
 
+    report = Report()
+    pub = model.publication
+    path = dict(task.outputs)["epub"]
     page_marks = task.marks
     if page_marks is None:
         # No print layout to take the page-list from: make one (and hand its marks back for the cache).
         from .pdf.writer import lay_out
 
-        with observe_layout(f"{first_name} (page-list)", sink, task.expected_pages):
+        with observe_layout(f"{path.name} (page-list)", sink, task.expected_pages):
             layout = lay_out(pub, model.rendered, model.images, model.faces, theme, report)
         page_marks = layout.marks
         yield Done(LAYOUT, 0, layout.pages, page_marks, time.perf_counter() - started, ())
-    sink(Event(first_name, "assembling EPUB"))
+    sink(Event(path.name, "assembling EPUB"))
     data = build_epub(pub, model.rendered, model.images, model.faces, theme,
                       EpubOptions(options.embed_fonts, options.modified, options.font_cache), page_marks,
-                      on_font=lambda number, total: sink(Event(first_name, "subsetting fonts", number, total)))
+                      on_font=lambda number, total: sink(Event(path.name, "subsetting fonts", number, total)))
     if report.errors:
         raise PublishError(report)
-    sink(Event(first_name, "writing"))
-    write_atomic(targets["epub"], data)
+    sink(Event(path.name, "writing"))
+    write_atomic(path, data)
     yield Done("epub", len(data), None, None, time.perf_counter() - started, tuple(report.items))
 
 
@@ -176,6 +187,21 @@ def _warm_fonts(model, theme, options: WriterOptions, sink: Sink, started: float
                EpubOptions(options.embed_fonts, options.modified, options.font_cache), probe,
                on_font=lambda number, total: sink(Event("EPUB fonts", "subsetting fonts", number, total)))
     return Done(FONTS, 0, None, None, time.perf_counter() - started, ())
+
+
+# The forked writer ends up with a copy of most of the layout (painting a page touches every box
+# on it, and Python's reference counts write to each object touched), so it doubles the layout's
+# memory. Forked only while the layout process is under this (about 700 pages): a larger book
+# writes its two PDFs one after the other and a build stays under 2 GB.
+FORK_LIMIT = 1 << 30
+
+
+def _resident_bytes() -> int:
+    """This process's resident memory (Linux /proc; elsewhere 0, i.e. no limit)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 class ForkedWrite:

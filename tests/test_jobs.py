@@ -72,3 +72,39 @@ def test_cancel_stops_a_running_child_at_once(tmp_path):
     forked.cancel()
     assert time.monotonic() - started < 10
     assert _leftovers(tmp_path) == []
+
+
+def _pdf_task(tmp_path):
+    import datetime as dt
+    import importlib
+    import shutil
+
+    from publish.diagnostics import Report
+    from publish.jobs import Task, WriterOptions
+
+    project = tmp_path / "basic"
+    shutil.copytree(Path(__file__).parent / "cases" / "basic", project, ignore=shutil.ignore_patterns("build"))
+    model = importlib.import_module("publish.build").check(project, Report())
+    outputs = (("pdf-print", project / "build" / "p.pdf"), ("pdf-screen", project / "build" / "s.pdf"))
+    options = WriterOptions(True, dt.datetime(2020, 2, 15, tzinfo=dt.timezone.utc), project / "build" / ".fonts")
+    return Task(outputs), model, options
+
+
+@pytest.mark.parametrize("limit, forks", [(1 << 40, 1), (0, 0)])
+def test_the_second_pdf_is_forked_only_while_the_layout_is_small(tmp_path, monkeypatch, limit, forks):
+    """Forking doubles the layout's memory: above FORK_LIMIT the variants are written in turn."""
+    from publish import jobs
+
+    made = []
+
+    class Spy(jobs.ForkedWrite):
+        def __init__(self, *args):
+            made.append(args[1])
+            super().__init__(*args)
+
+    monkeypatch.setattr(jobs, "FORK_LIMIT", limit)
+    monkeypatch.setattr(jobs, "ForkedWrite", Spy)
+    task, model, options = _pdf_task(tmp_path)
+    done = list(jobs.run_task(task, model, options, lambda event: None, fork_writes=lambda: True))
+    assert [d.target for d in done] == [jobs.LAYOUT, "pdf-print", "pdf-screen"]
+    assert len(made) == forks and all(path.stat().st_size > 1000 for _, path in task.outputs)
