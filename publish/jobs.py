@@ -219,12 +219,21 @@ class ForkedWrite:
         # Keep the garbage collector off the layout in both processes: its passes write to every
         # object they visit, which would copy the shared pages (a 1,500-page layout is ~1.5 GB).
         gc.freeze()
-        self.pid = os.fork()
+        # SIGTERM held back until the child has its own handler: cancel() must stop it at once,
+        # whatever handler this process had.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        try:
+            self.pid = os.fork()
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+            raise
         if self.pid == 0:  # the child: write, say what went wrong if anything did, and leave at once
             gc.disable()
             os.close(reader)
             code = 0
             try:
+                signal.signal(signal.SIGTERM, _stop)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
                 data = layout.write(variant).data
                 if os.getppid() != me or not wanted():  # the worker or the build is gone: keep the old file
                     raise SystemExit(1)
@@ -234,6 +243,7 @@ class ForkedWrite:
                 code = 1
             finally:
                 os._exit(code)  # no atexit handlers, no multiprocessing finalizers of the parent's
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
         os.close(writer)
         self.reader = reader
 
@@ -365,6 +375,10 @@ class ProcessRunner:
             self._forget(target)
 
 
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds through write_atomic, which removes its temporary file
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -376,10 +390,7 @@ def _alive(pid: int) -> bool:
 def _worker(task: Task, model, options: WriterOptions, pipe, parent: int) -> None:
     """A worker process's main: run one task, send its events, each output done and the outcome through `pipe`."""
 
-    def stop(signum, frame):
-        raise SystemExit(128 + signum)  # unwinds through write_atomic, which removes its temporary file
-
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, _stop)
 
     def sink(event: Event) -> None:
         if os.getppid() != parent:  # the publish that started us is gone (killed): do not write
