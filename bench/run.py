@@ -9,7 +9,7 @@ For each size it times, in fresh processes and from a clean build/ where it says
   pandoc building the same Markdown into an EPUB, and into a PDF with --pdf-engine=weasyprint.
 It prints one Markdown table with the medians, the ratios and the peak memory: the largest
 single process (getrusage RUSAGE_CHILDREN, in a wrapper process per run) and the whole process
-tree at once (the sum of the processes' PSS, sampled from /proc every 50 ms: with -j N the
+tree at once (the sum of the processes' PSS, sampled from /proc every 250 ms: with -j N the
 workers run side by side, and a forked writer shares most of its pages with its parent). The
 "other work" column is how many CPUs, on average over a run, were busy with anything but the
 command measured (from /proc/stat, minus the command's own CPU time; the worst run of the step):
@@ -128,9 +128,13 @@ def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) 
     peak = [0]
 
     def sample() -> None:
+        # Every 50 ms during the first second (a no-op run is over in 0.2 s), then every 250 ms:
+        # reading the PSS of a 1.5 GB process walks its page tables, and sampling at 20 Hz took
+        # a sixth of a CPU away from the build being measured.
+        started = time.monotonic()
         while wrapper.poll() is None:
             peak[0] = max(peak[0], _tree_memory_kb(wrapper.pid))
-            time.sleep(0.05)
+            time.sleep(0.05 if time.monotonic() - started < 1 else 0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -252,9 +256,10 @@ def bench_size(size: int, repeat: int, jobs: int, where: Path, say) -> tuple[dic
         before=lambda: one_edit(project))
     common = [pandoc, "--from", "markdown", "--resource-path", str(files[0].parent), "--metadata",
               "title=网络传播", "--metadata", "lang=zh-CN", "--toc", *map(str, files)]
-    run("pandoc EPUB", [*common, "--to", "epub3", "-o", str(project / "pandoc" / "out.epub")])
+    # In the project: pandoc leaves its temporary HTML in the working directory if stopped.
+    run("pandoc EPUB", [*common, "--to", "epub3", "-o", str(project / "pandoc" / "out.epub")], cwd=project)
     run("pandoc PDF (weasyprint)", [*common, "--to", "html5", "--pdf-engine=weasyprint", "--css", css.as_uri(),
-                                    "-o", str(project / "pandoc" / "out.pdf")])
+                                    "-o", str(project / "pandoc" / "out.pdf")], cwd=project)
     facts = {"articles": len(files), "pages": pages(project),
              "pandoc_pages": _pdf_pages(project / "pandoc" / "out.pdf")}
     shutil.rmtree(project)
