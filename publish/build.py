@@ -193,6 +193,7 @@ class _Build:
         if self.epub_after_print and self.options.jobs > 1 and self.options.embed_fonts:
             # A free worker makes the EPUB's font subsets while the layout runs.
             waiting.insert(waiting.index("epub"), FONTS)
+            self.paths[FONTS] = writer.font_cache  # what that task writes to
             self.todo[FONTS] = "the EPUB's font subsets, ahead of it"
         done: dict[str, Done] = {}
         outputs = [Output(t, self.paths[t], False, "") for t in plan if t not in waiting]
@@ -254,7 +255,7 @@ class _Build:
         return None
 
     def _task(self, targets: list[str], model: Model, done: dict[str, Done]) -> Task:
-        outputs = tuple((t, self.paths.get(t, self.build_dir / ".cache" / "fonts")) for t in targets)
+        outputs = tuple((t, self.paths[t]) for t in targets)
         if targets != ["epub"]:
             return Task(outputs, None, self.state.pages(targets[0]) if targets else None)
         if LAYOUT in done:

@@ -149,7 +149,7 @@ def _pdfs(task: Task, model, theme, sink: Sink, fork_writes: Callable[[], bool] 
 
 def _epub(task: Task, model, theme, options: WriterOptions, sink: Sink, started: float) -> Iterator[Done]:
     """The EPUB, with the page-list of the given page marks (or of a print layout made for it)."""
-    from .epub import EpubOptions, build_epub
+    from .epub import build_epub
 
     report = Report()
     pub = model.publication
@@ -165,7 +165,7 @@ def _epub(task: Task, model, theme, options: WriterOptions, sink: Sink, started:
         yield Done(LAYOUT, 0, layout.pages, page_marks, time.perf_counter() - started, ())
     sink(Event(path.name, "assembling EPUB"))
     data = build_epub(pub, model.rendered, model.images, model.faces, theme,
-                      EpubOptions(options.embed_fonts, options.modified, options.font_cache), page_marks,
+                      _epub_options(options), page_marks,
                       on_font=lambda number, total: sink(Event(path.name, "subsetting fonts", number, total)))
     if report.errors:
         raise PublishError(report)
@@ -174,17 +174,23 @@ def _epub(task: Task, model, theme, options: WriterOptions, sink: Sink, started:
     yield Done("epub", len(data), None, None, time.perf_counter() - started, tuple(report.items))
 
 
+def _epub_options(options: WriterOptions):
+    from .epub import EpubOptions
+
+    return EpubOptions(options.embed_fonts, options.modified, options.font_cache)
+
+
 def _warm_fonts(model, theme, options: WriterOptions, sink: Sink, started: float) -> Done:
     """Build the EPUB without its page breaks and keep only what it leaves in the font cache.
 
     One stand-in page mark gives it the page-list navigation, so that the characters, and so
     the cached subsets, are those of the real EPUB (page labels are digits, always included)."""
-    from .epub import EpubOptions, build_epub
+    from .epub import build_epub
 
     pub = model.publication
     probe = (PageMark("1", pub.articles[0].name, "", 0),) if pub.articles else ()
     build_epub(pub, model.rendered, model.images, model.faces, theme,
-               EpubOptions(options.embed_fonts, options.modified, options.font_cache), probe,
+               _epub_options(options), probe,
                on_font=lambda number, total: sink(Event("EPUB fonts", "subsetting fonts", number, total)))
     return Done(FONTS, 0, None, None, time.perf_counter() - started, ())
 

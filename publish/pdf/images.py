@@ -23,7 +23,8 @@ import struct
 import zlib
 from io import BytesIO
 
-PINNED = "70.0"
+from .engine import check_version
+
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Colour type -> PDF colour components; only the types without an alpha channel.
 _COLORS = {0: 1, 2: 3, 3: 1}
@@ -92,11 +93,7 @@ def install() -> None:
     from PIL import Image
     from weasyprint import images
 
-    if weasyprint.__version__ != PINNED:
-        import warnings
-
-        warnings.warn(f"PNG passthrough was written for WeasyPrint {PINNED}, found {weasyprint.__version__}",
-                      stacklevel=2)
+    check_version("PNG passthrough")
 
     stock = images.RasterImage
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 
-PINNED = "70.0"
+from .engine import check_version
+
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef" \
        "\U00020000-\U0003134f\u201c\u201d\u2018\u2019\u00b7"
 _PUNCT = "（《「『【〔〈“‘，。、；：？！）》」』】〕〉”’"
@@ -39,17 +40,12 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    import weasyprint
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
     from weasyprint.text import line_break
     from weasyprint.text.ffi import ffi, pango
 
-    if weasyprint.__version__ != PINNED:
-        import warnings
-
-        warnings.warn(f"CJK justification was written for WeasyPrint {PINNED}, found {weasyprint.__version__}",
-                      stacklevel=2)
+    check_version("CJK justification")
 
     def count_expandable_spaces(box):
         if isinstance(box, boxes.TextBox):

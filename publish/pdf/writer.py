@@ -178,12 +178,6 @@ def lay_out(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dic
     return Layout(pub, document, bleed, marks)
 
 
-def build_pdf(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dict[str, ImageInfo],
-              faces: tuple[FontFace, ...], theme: Theme, variant: str, report: Report) -> PdfResult:
-    """One variant, laid out for itself (the screen PDF without bleed)."""
-    return lay_out(pub, rendered, images, faces, theme, report, bleed=variant == "print").write(variant)
-
-
 PRINT_DPI = 300
 
 

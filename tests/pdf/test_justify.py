@@ -11,9 +11,11 @@ from publish.pdf import justify
 
 
 def test_weasyprint_is_the_pinned_version():
-    assert weasyprint.__version__ == justify.PINNED, (
-        "publish/pdf/justify.py extends WeasyPrint internals; re-check it against this version, "
-        "then update PINNED and the pin in pyproject.toml")
+    from publish.pdf import engine
+
+    assert weasyprint.__version__ == engine.PINNED, (
+        "publish/pdf/justify.py, images.py and pagerefs.py extend WeasyPrint internals; re-check them "
+        "against this version, then update PINNED in publish/pdf/engine.py and the pin in pyproject.toml")
 
 
 def test_install_replaces_the_justification_hooks():
