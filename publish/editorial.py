@@ -177,7 +177,7 @@ def fix_fullwidth_punctuation(text: str) -> str:
     text = _PAREN_RE.sub(paren, text)
     # a half-converted pair: "( 本文……。）" / "（注 )"
     text = re.sub(f"\\([ \t]*(?=[{HAN}][^()（）\n]*）)", "（", text)
-    text = re.sub(f"(（[^()（）\n]*)[ \t]*\\)", lambda m: m.group(1).rstrip() + "）" if _HAN_RE.search(m.group(1)) else m.group(0), text)
+    text = re.sub("(（[^()（）\n]*)[ \t]*\\)", lambda m: m.group(1).rstrip() + "）" if _HAN_RE.search(m.group(1)) else m.group(0), text)
     text = _BULLET_RE.sub("·", text)
     text = _STRAIGHT_QUOTES_RE.sub(lambda m: "“" + m.group(1) + "”", text)
     return text

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import os
 import signal
 import tempfile
@@ -19,7 +18,7 @@ import traceback
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from .diagnostics import Diagnostic, PublishError, Report
 from .pagelist import PageMark
@@ -88,13 +87,10 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def run_task(task: Task, model, options: WriterOptions, sink: Sink,
-             fork_writes: Callable[[], bool] | None = None) -> Iterator[Done]:
+def run_task(task: Task, model, options: WriterOptions, sink: Sink) -> Iterator[Done]:
     """Build a task's outputs from the checked model, yielding a Done for each as soon as it is
     written (after, for a print layout, a LAYOUT Done with its page marks: the EPUB can start
-    then). With `fork_writes` (in a worker process: a check that the build still wants its
-    outputs), a second PDF variant is written by a forked copy of this process at the same time
-    as the first. Raises PublishError on diagnostics."""
+    then). Raises PublishError on diagnostics."""
     from .theme import load_theme
 
     started = time.perf_counter()
@@ -102,14 +98,13 @@ def run_task(task: Task, model, options: WriterOptions, sink: Sink,
     if task.name == FONTS:
         yield _warm_fonts(model, theme, options, sink, started)
     elif task.name.startswith("pdf-"):
-        yield from _pdfs(task, model, theme, sink, fork_writes, started)
+        yield from _pdfs(task, model, theme, sink, started)
     else:
         yield from _epub(task, model, theme, options, sink, started)
 
 
-def _pdfs(task: Task, model, theme, sink: Sink, fork_writes: Callable[[], bool] | None,
-          started: float) -> Iterator[Done]:
-    """One layout, then each PDF variant of the task written from it."""
+def _pdfs(task: Task, model, theme, sink: Sink, started: float) -> Iterator[Done]:
+    """One layout, then the task's PDF variants written from it (painted once for both)."""
     from .pdf.writer import lay_out
 
     report = Report()
@@ -124,27 +119,15 @@ def _pdfs(task: Task, model, theme, sink: Sink, fork_writes: Callable[[], bool] 
         report = Report()
     # The print PDF first: it is what the EPUB's page-list points to.
     order = sorted(targets, key=lambda t: t != "pdf-print")
-    forked = None
-    if fork_writes and len(order) > 1 and _resident_bytes() < FORK_LIMIT:
-        sink(Event(targets[order[1]].name, "writing PDF"))
-        forked = ForkedWrite(layout, order[1][4:], targets[order[1]], fork_writes)
-        order = order[:1]
-    try:
-        for target in order:
-            path = targets[target]
-            sink(Event(path.name, "writing PDF"))
-            data = layout.write(target[4:]).data
-            sink(Event(path.name, "writing"))
-            write_atomic(path, data)
-            yield Done(target, len(data), layout.pages, None, time.perf_counter() - started, tuple(report.items))
-            report = Report()
-        if forked is not None:
-            forked.join()
-            size = forked.path.stat().st_size
-            yield Done(forked.target, size, layout.pages, None, time.perf_counter() - started, ())
-    finally:
-        if forked is not None:
-            forked.cancel()
+    for target in order:
+        sink(Event(targets[target].name, "writing PDF"))
+    written = layout.write_all(tuple(target[4:] for target in order))
+    for target in order:
+        path, data = targets[target], written[target[4:]].data
+        sink(Event(path.name, "writing"))
+        write_atomic(path, data)
+        yield Done(target, len(data), layout.pages, None, time.perf_counter() - started, tuple(report.items))
+        report = Report()
 
 
 def _epub(task: Task, model, theme, options: WriterOptions, sink: Sink, started: float) -> Iterator[Done]:
@@ -193,86 +176,6 @@ def _warm_fonts(model, theme, options: WriterOptions, sink: Sink, started: float
                _epub_options(options), probe,
                on_font=lambda number, total: sink(Event("EPUB fonts", "subsetting fonts", number, total)))
     return Done(FONTS, 0, None, None, time.perf_counter() - started, ())
-
-
-# The forked writer ends up with a copy of most of the layout (painting a page touches every box
-# on it, and Python's reference counts write to each object touched), so it doubles the layout's
-# memory. Forked only while the layout process is under this (about 700 pages): a larger book
-# writes its two PDFs one after the other and a build stays under 2 GB.
-FORK_LIMIT = 1 << 30
-
-
-def _resident_bytes() -> int:
-    """This process's resident memory (Linux /proc; elsewhere 0, i.e. no limit)."""
-    try:
-        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-class ForkedWrite:
-    """One PDF variant written by a forked copy of this process while it writes another.
-
-    Writing a PDF (painting every page) takes half as long as the layout it paints; the
-    forked child shares the layout copy-on-write, so nothing is pickled or laid out again.
-    Only in a worker process: it has no threads, which makes fork safe.
-    """
-
-    def __init__(self, layout, variant: str, path: Path, wanted: Callable[[], bool]):
-        self.target, self.path = f"pdf-{variant}", path
-        reader, writer = os.pipe()
-        me = os.getpid()
-        # Keep the garbage collector off the layout in both processes: its passes write to every
-        # object they visit, which would copy the shared pages (a 1,500-page layout is ~1.5 GB).
-        gc.freeze()
-        # SIGTERM held back until the child has its own handler: cancel() must stop it at once,
-        # whatever handler this process had.
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-        try:
-            self.pid = os.fork()
-        except BaseException:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-            raise
-        if self.pid == 0:  # the child: write, say what went wrong if anything did, and leave at once
-            gc.disable()
-            os.close(reader)
-            code = 0
-            try:
-                signal.signal(signal.SIGTERM, _stop)
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-                data = layout.write(variant).data
-                if os.getppid() != me or not wanted():  # the worker or the build is gone: keep the old file
-                    raise SystemExit(1)
-                write_atomic(path, data)
-            except BaseException as exc:  # SIGTERM too (SystemExit): write_atomic has removed its temporary
-                os.write(writer, f"{exc.__class__.__name__}: {exc}".encode()[:4000])
-                code = 1
-            finally:
-                os._exit(code)  # no atexit handlers, no multiprocessing finalizers of the parent's
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-        os.close(writer)
-        self.reader = reader
-
-    def join(self) -> None:
-        """Wait for the child; WorkerError if it failed."""
-        message = b""
-        while chunk := os.read(self.reader, 4096):
-            message += chunk
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0:
-            raise WorkerError(f"{self.target}: {message.decode(errors='replace') or f'exit code {code}'}")
-
-    def cancel(self) -> None:
-        """Stop the child if it is still running (this process is failing or being stopped)."""
-        if self.pid:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGTERM)
-            os.waitpid(self.pid, 0)
-            self.pid = 0
-        with contextlib.suppress(OSError):
-            os.close(self.reader)
 
 
 class SerialRunner:
@@ -385,14 +288,6 @@ def _stop(signum, frame):
     raise SystemExit(128 + signum)  # unwinds through write_atomic, which removes its temporary file
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def _worker(task: Task, model, options: WriterOptions, pipe, parent: int) -> None:
     """A worker process's main: run one task, send its events, each output done and the outcome through `pipe`."""
 
@@ -405,7 +300,7 @@ def _worker(task: Task, model, options: WriterOptions, pipe, parent: int) -> Non
 
     try:
         try:
-            for done in run_task(task, model, options, sink, fork_writes=lambda: _alive(parent)):
+            for done in run_task(task, model, options, sink):
                 pipe.send(("done", done))
             outcome = ("finished", None)
         except PublishError as exc:

@@ -103,10 +103,18 @@ def test_print_variant_has_trim_bleed_and_is_pdfx(basic_build):
     reader = PdfReader(basic_build / "build" / "test-monthly-print.pdf")
     page = reader.pages[2]
     trim = [float(x) for x in page.trimbox]
+    bleed = [float(x) for x in page.bleedbox]
     media = [float(x) for x in page.mediabox]
     assert round((trim[2] - trim[0]) / 72 * 25.4) == 210 and round((trim[3] - trim[1]) / 72 * 25.4) == 285
-    assert round((media[2] - media[0]) - (trim[2] - trim[0]), 1) == pytest.approx(2 * 3 / 25.4 * 72, abs=0.2)
-    assert "/OutputIntents" in reader.trailer["/Root"]
+    assert round((bleed[2] - bleed[0]) - (trim[2] - trim[0]), 1) == pytest.approx(2 * 3 / 25.4 * 72, abs=0.2)
+    # The media box also holds the crop marks, outside the bleed.
+    assert media[0] < bleed[0] and media[2] > bleed[2]
+    root = reader.trailer["/Root"]
+    intent = root["/OutputIntents"][0]
+    assert intent["/S"] == "/GTS_PDFX"
+    # The profile as shipped (sRGB by default), declared with its three components.
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 3 and profile.get_data()[16:20] == b"RGB "
 
 
 def test_qpdf_check_is_clean(basic_build):

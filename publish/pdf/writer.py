@@ -32,7 +32,7 @@ from .pagemap import page_marks
 VARIANTS = ("screen", "print")
 # Without a printer's profile (page.output_profile), the intent is sRGB: fine for digital
 # presses that take RGB PDF/X-4, while offset printers will ask for their CMYK profile.
-_COMPONENTS = {b"RGB ": "r g b", b"CMYK": "c m y k", b"GRAY": "k"}  # ICC header colour space
+_COMPONENTS = {b"RGB ": "r, g, b", b"CMYK": "c, m, y, k", b"GRAY": "k"}  # ICC header colour space; comma-separated
 _SRGB = Path(__import__("weasyprint").__file__).parent / "pdf" / "sRGB2014.icc"
 
 
@@ -90,14 +90,38 @@ class Layout:
 
     def write(self, variant: str) -> PdfResult:
         """The PDF of one variant: `screen` (tagged, PDF/UA-1) or `print` (PDF/X-4; needs a bleed layout)."""
-        if variant == "print" and not self.bleed:
+        return self.write_all((variant,))[variant]
+
+    def write_all(self, wanted: tuple[str, ...]) -> dict[str, PdfResult]:
+        """The PDFs of the wanted variants. The pages are painted once for both where they can be
+        (variants.py): the print PDF, then the screen PDF from the same painting."""
+        if "print" in wanted and not self.bleed:
             raise ValueError("the print PDF needs a layout with bleed")
+        results = {}
+        if "print" in wanted:
+            from . import variants
+
+            intent = (self.pub.page.output_profile or _SRGB).read_bytes()
+            painted = variants.paint(self.document, self._finisher("print"), {"--output-intent": intent})
+            results["print"] = PdfResult(variants.write_print(painted, self.document.pages), self.pages)
+            if "screen" in wanted and variants.shares_painting(self.document):
+                data = variants.write_screen(painted, self.document, self._finisher("screen"))
+                results["screen"] = PdfResult(data, self.pages)
+            del painted
+        if "screen" in wanted and "screen" not in results:
+            results["screen"] = self._write_screen()
+        return {variant: results[variant] for variant in wanted}
+
+    def _finisher(self, variant: str):
         document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.pub.identifier}#{variant}')}".encode()
+        return lambda pdf: _stable_document_id(pdf, document_id)
+
+    def _write_screen(self) -> PdfResult:
+        """The screen PDF painted on its own (a screen-only layout, or a CMYK print layout)."""
         out = io.BytesIO()
-        with _kept_backgrounds(self.document), \
-                _trimmed(self.document) if variant == "screen" and self.bleed else contextlib.nullcontext():
-            self.document.write_pdf(out, pdf_variant="pdf/x-4" if variant == "print" else "pdf/ua-1",
-                                    finisher=lambda document, pdf: _stable_document_id(pdf, document_id))
+        finish = self._finisher("screen")
+        with _kept_backgrounds(self.document), _trimmed(self.document) if self.bleed else contextlib.nullcontext():
+            self.document.write_pdf(out, pdf_variant="pdf/ua-1", finisher=lambda document, pdf: finish(pdf))
         return PdfResult(out.getvalue(), self.pages)
 
 
