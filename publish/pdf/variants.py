@@ -71,13 +71,14 @@ def paint(document, finisher: Callable[[object], None], profiles: dict[str, byte
     from weasyprint.pdf import generate_pdf
 
     check_version("publish.pdf.variants")
-    with _no_marks(document):
+    with _no_marks(document), _compressed_as_painted(document):
         pdf = generate_pdf(document, None, 1, **options(PRINT_VARIANT))
     for name, profile in document.color_profiles.items():
         if name in profiles and profile.pdf_reference is not None:
             _referenced(pdf, profile.pdf_reference).stream = [profiles[name]]
     finisher(pdf)
     _compress_once(pdf)
+    _serialise_once(pdf)
     return pdf
 
 
@@ -131,7 +132,7 @@ def write_screen(pdf, document, finisher: Callable[[object], None]) -> bytes:
 
 
 def _referenced(pdf, reference: bytes):
-    return pdf.objects[int(reference.split()[0])]
+    return pdf.objects[_number(reference)]
 
 
 def _page_dicts(pdf) -> list:
@@ -171,18 +172,76 @@ def _no_marks(document):
             style["marks"] = marks
 
 
+@contextlib.contextmanager
+def _compressed_as_painted(document):
+    """Each page's content stream compressed as soon as the page is painted: until then it is a
+    long list of small operator strings, and a 1,500-page book's add up to hundreds of MB."""
+    def compressing(paint):
+        def paint_and_compress(stream, scale=1):
+            paint(stream, scale)
+            _compress(stream)  # nothing is drawn into a page's stream after its paint()
+        return paint_and_compress
+
+    for page in document.pages:
+        page.paint = compressing(page.paint)
+    try:
+        yield
+    finally:
+        for page in document.pages:
+            del page.paint
+
+
 def _compress_once(pdf) -> None:
     """Compress every stream now, as pydyf would (zlib level 9), rather than at each write, and
     again for the file identifier's hash: the same bytes, compressed once instead of four times."""
     import pydyf
 
     for item in pdf.objects:
-        if isinstance(item, pydyf.Stream) and item.compress:
-            data = b"\n".join(pydyf._to_bytes(chunk) for chunk in item.stream)
-            compressor = zlib.compressobj(level=9)
-            item.stream = [compressor.compress(data) + compressor.flush()]
-            item.extra = dict(item.extra, Filter="/FlateDecode")
-            item.compress = False
+        if isinstance(item, pydyf.Stream):
+            _compress(item)
+
+
+def _serialise_once(pdf) -> None:
+    """Every object the two variants share replaced by its bytes: pydyf serialises each object
+    at each write and, for a file ID, once more (a tagged book is a million small objects)."""
+    changing = {number for number in pdf.pages["Kids"][::3]}  # page boxes and contents
+    changing |= {_number(pdf.catalog.reference), _number(pdf.catalog["Metadata"])}
+    for number, item in enumerate(pdf.objects):
+        if number and number not in changing and item.free == "n":
+            pdf.objects[number] = _Serialised(item)
+
+
+def _number(reference: bytes) -> int:
+    return int(reference.split()[0])
+
+
+class _Serialised:
+    """A pydyf object as written: its number and bytes (what pydyf.PDF.write asks of objects)."""
+
+    __slots__ = ("number", "generation", "free", "offset", "data", "compressible")
+
+    def __init__(self, item):
+        self.number, self.generation, self.free, self.offset = item.number, item.generation, item.free, 0
+        self.data, self.compressible = item.data, item.compressible
+
+    @property
+    def reference(self) -> bytes:
+        return f"{self.number} {self.generation} R".encode()
+
+    @property
+    def indirect(self) -> bytes:
+        return f"{self.number} {self.generation} obj\n".encode() + self.data + b"\nendobj"
+
+
+def _compress(stream) -> None:
+    import pydyf
+
+    if stream.compress:
+        data = b"\n".join(pydyf._to_bytes(chunk) for chunk in stream.stream)
+        compressor = zlib.compressobj(level=9)
+        stream.stream = [compressor.compress(data) + compressor.flush()]
+        stream.extra = dict(stream.extra, Filter="/FlateDecode")
+        stream.compress = False
 
 
 def _add_crop_marks(pdf, page_dict, page) -> None:
