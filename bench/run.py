@@ -10,7 +10,7 @@ For each size it times, in fresh processes and from a clean build/ where it says
 It prints one Markdown table with the medians, the ratios and the peak memory: the largest
 single process (getrusage RUSAGE_CHILDREN, in a wrapper process per run) and the whole process
 tree at once (the sum of the processes' PSS, sampled from /proc every 250 ms: with -j N the
-workers run side by side, and a forked writer shares most of its pages with its parent). The
+workers run side by side and share pages of the libraries they load). The
 "other work" column is how many CPUs, on average over a run, were busy with anything but the
 command measured (from /proc/stat, minus the command's own CPU time; the worst run of the step):
 on a shared machine it says how much the numbers are to be trusted.
