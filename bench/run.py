@@ -15,6 +15,10 @@ workers run side by side and share pages of the libraries they load). The
 command measured (from /proc/stat, minus the command's own CPU time; the worst run of the step):
 on a shared machine it says how much the numbers are to be trusted.
 
+The steps run in rounds, publish's and pandoc's side by side, since a shared machine's speed
+drifts over minutes; a ratio is the median over the rounds of publish's time over pandoc's
+EPUB + PDF time in the same round.
+
 This is a measurement, not a test: nothing here asserts a time.
 """
 
@@ -235,31 +239,33 @@ def bench_size(size: int, repeat: int, jobs: int, where: Path, say) -> tuple[dic
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     results: dict[str, Sample] = {}
 
-    def run(name: str, command: list[str], before=None, cwd: Path | None = None) -> None:
-        sample = results.setdefault(name, Sample())
-        for number in range(repeat):
-            if before:
-                before()
-            seconds, largest, tree, others = timed(command, cwd=cwd, env=env)
-            sample.add(seconds, largest, tree, others)
-            say(f"  x{size} {name} #{number + 1}: {seconds:.2f} s, {largest / 1024:.0f} MB / {tree / 1024:.0f} MB"
-                f" (other work: {others:.2f} CPUs)")
+    def run(name: str, command: list[str], number: int, before=None, cwd: Path | None = None) -> None:
+        if before:
+            before()
+        seconds, largest, tree, others = timed(command, cwd=cwd, env=env)
+        results.setdefault(name, Sample()).add(seconds, largest, tree, others)
+        say(f"  x{size} {name} #{number + 1}: {seconds:.2f} s, {largest / 1024:.0f} MB / {tree / 1024:.0f} MB"
+            f" (other work: {others:.2f} CPUs)")
 
     def clean() -> None:
         shutil.rmtree(project / "build", ignore_errors=True)
 
-    run("publish cold build, -j 1", publish(project, "-j", "1"), before=clean)
-    run(f"publish cold build, -j {jobs}", publish(project, "-j", str(jobs)), before=clean)
-    run("publish no-op", publish(project))
-    run("publish one-article edit: EPUB", publish(project, "epub"), before=lambda: one_edit(project))
-    run(f"publish one-article edit: all, -j {jobs}", publish(project, "-j", str(jobs)),
-        before=lambda: one_edit(project))
     common = [pandoc, "--from", "markdown", "--resource-path", str(files[0].parent), "--metadata",
               "title=网络传播", "--metadata", "lang=zh-CN", "--toc", *map(str, files)]
-    # In the project: pandoc leaves its temporary HTML in the working directory if stopped.
-    run("pandoc EPUB", [*common, "--to", "epub3", "-o", str(project / "pandoc" / "out.epub")], cwd=project)
-    run("pandoc PDF (weasyprint)", [*common, "--to", "html5", "--pdf-engine=weasyprint", "--css", css.as_uri(),
-                                    "-o", str(project / "pandoc" / "out.pdf")], cwd=project)
+    # Rounds of every step, publish and pandoc side by side: the speed of a shared machine drifts
+    # over minutes, and a ratio is only fair between runs made close together (see table()).
+    for number in range(repeat):
+        run("publish cold build, -j 1", publish(project, "-j", "1"), number, before=clean)
+        # In the project: pandoc leaves its temporary HTML in the working directory if stopped.
+        run("pandoc EPUB", [*common, "--to", "epub3", "-o", str(project / "pandoc" / "out.epub")], number,
+            cwd=project)
+        run("pandoc PDF (weasyprint)", [*common, "--to", "html5", "--pdf-engine=weasyprint", "--css",
+                                        css.as_uri(), "-o", str(project / "pandoc" / "out.pdf")], number, cwd=project)
+        run(f"publish cold build, -j {jobs}", publish(project, "-j", str(jobs)), number, before=clean)
+        run("publish no-op", publish(project), number)
+        run("publish one-article edit: EPUB", publish(project, "epub"), number, before=lambda: one_edit(project))
+        run(f"publish one-article edit: all, -j {jobs}", publish(project, "-j", str(jobs)), number,
+            before=lambda: one_edit(project))
     facts = {"articles": len(files), "pages": pages(project),
              "pandoc_pages": _pdf_pages(project / "pandoc" / "out.pdf")}
     shutil.rmtree(project)
@@ -308,20 +314,22 @@ def table(all_results: dict[int, tuple[dict[str, Sample], dict]], jobs: int) -> 
                for s in sizes)
     header = "| step | " + " | ".join(columns) + " |"
     lines = [header, "|" + " --- |" * (1 + 4 * len(sizes))]
-    names = list(all_results[sizes[0]][0])
+    names = [n for n in all_results[sizes[0]][0] if n.startswith("publish")] + ["pandoc EPUB", "pandoc PDF (weasyprint)"]
     for name in names + ["pandoc EPUB + PDF"]:
         cells = []
         for size in sizes:
             results, _ = all_results[size]
-            pandoc = results["pandoc EPUB"].median + results["pandoc PDF (weasyprint)"].median
+            # pandoc's EPUB + PDF of each round, for the ratios of the publish runs of that round.
+            rounds = [e + p for e, p in zip(results["pandoc EPUB"].seconds, results["pandoc PDF (weasyprint)"].seconds)]
             if name == "pandoc EPUB + PDF":
-                cells += [f"{pandoc:.2f} s", "1.00× (reference)", "", ""]
+                cells += [f"{statistics.median(rounds):.2f} s", "1.00× (reference)", "", ""]
                 continue
             sample = results[name]
             if name == "publish no-op":
                 ratio = f"{sample.median / results['publish cold build, -j 1'].median:.1%} of a -j 1 build"
             elif name.startswith("publish"):
-                ratio = f"{sample.median / pandoc:.2f}× pandoc EPUB + PDF"
+                paired = statistics.median(t / p for t, p in zip(sample.seconds, rounds))
+                ratio = f"{paired:.2f}× pandoc EPUB + PDF"
             else:
                 ratio = ""
             cells += [f"{sample.median:.2f} s", ratio,
