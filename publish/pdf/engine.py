@@ -1,4 +1,4 @@
-"""The WeasyPrint version publish's engine extensions (justify, images, pagerefs) were written for.
+"""The WeasyPrint version publish's engine extensions (justify, images, pagerefs, variants) were written for.
 
 They patch WeasyPrint internals, so the version is pinned in pyproject.toml; each extension's
 tests fail if an upgrade breaks it, and running on another version says so once per extension.

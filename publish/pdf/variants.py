@@ -12,7 +12,8 @@ The print PDF keeps the tags (PDF/X-4 allows a tagged PDF) and draws its own cro
 content stream of their own, outside the bleed, where a trimmer expects them. The screen PDF
 is the same objects with the page boxes at the trim and without the print-only ones.
 Only for an RGB output intent: with a printer's CMYK profile, the transparency groups painted
-for print blend in CMYK, so the screen PDF is then painted again, in RGB (see `shares_painting`).
+for print blend in CMYK, so the screen PDF is then painted again, in RGB (`paint_screen`, as
+for a screen-only layout).
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from __future__ import annotations
 import contextlib
 import io
 import zlib
-from dataclasses import dataclass
-from typing import Callable
+import re
 
 from .engine import check_version
 
@@ -33,15 +33,6 @@ MARK_WEIGHT_PT = 0.25
 PT_PER_MM = 72 / 25.4
 
 PRINT_VARIANT, SCREEN_VARIANT = "pdf/x-4", "pdf/ua-1"
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What differs between the two files written from one painting."""
-
-    variant: str  # WeasyPrint's PDF variant name
-    version: str
-    identifier: bool
 
 
 def options(variant: str) -> dict:
@@ -62,9 +53,9 @@ def shares_painting(document) -> bool:
     return profile is None or len(profile.components or ()) == 3
 
 
-def paint(document, finisher: Callable[[object], None], profiles: dict[str, bytes]):
+def paint(document, document_id: bytes, profiles: dict[str, bytes]):
     """The pages painted once into a pydyf document set up as the print PDF (PDF/X-4, tagged)
-    but without crop marks; `finisher(pdf)` runs before the streams are compressed.
+    but without crop marks, its XMP DocumentID `document_id` (WeasyPrint writes a random one).
 
     `profiles`: the ICC files of the document's colour profiles, by name, embedded as they are
     (WeasyPrint has LittleCMS write them out again, and its second copy differs from the first)."""
@@ -76,7 +67,7 @@ def paint(document, finisher: Callable[[object], None], profiles: dict[str, byte
     for name, profile in document.color_profiles.items():
         if name in profiles and profile.pdf_reference is not None:
             _referenced(pdf, profile.pdf_reference).stream = [profiles[name]]
-    finisher(pdf)
+    stable_document_id(pdf, document_id)
     _compress_once(pdf)
     _serialise_once(pdf)
     return pdf
@@ -91,13 +82,13 @@ def write_print(pdf, pages) -> bytes:
         with _appended(pdf):
             for page_dict, page in zip(page_dicts, pages):
                 _add_crop_marks(pdf, page_dict, page)
-            return _serialise(pdf, Settings(PRINT_VARIANT, settings["pdf_version"], settings["pdf_identifier"]))
+            return _serialise(pdf, settings["pdf_version"], settings["pdf_identifier"])
     finally:
         for page_dict, boxes in zip(page_dicts, saved):
             page_dict.update(boxes)
 
 
-def write_screen(pdf, document, finisher: Callable[[object], None]) -> bytes:
+def write_screen(pdf, document) -> bytes:
     """The screen PDF from the same painting: pages cut at the trim, PDF/UA-1 metadata, no
     output intent. Leaves `pdf` as it was (it can be written as print again)."""
     import pydyf
@@ -119,8 +110,7 @@ def write_screen(pdf, document, finisher: Callable[[object], None]) -> bytes:
         document.metadata.include_in_pdf(scratch, "ua", 1, conformance=None, compress=True)
         fresh = scratch.objects[-1]
         metadata.stream, metadata.extra, metadata.compress = fresh.stream, fresh.extra, fresh.compress
-        finisher(pdf)
-        return _serialise(pdf, Settings(SCREEN_VARIANT, settings["pdf_version"], bool(settings["pdf_identifier"])))
+        return _serialise(pdf, settings["pdf_version"], bool(settings["pdf_identifier"]))
     finally:
         for page, boxes in saved_pages:
             page.update(boxes)
@@ -129,6 +119,41 @@ def write_screen(pdf, document, finisher: Callable[[object], None]) -> bytes:
         pdf.info.clear()
         pdf.info.update(info)
         metadata.stream, metadata.extra, metadata.compress = saved_metadata
+
+
+def paint_screen(document, bleed: bool) -> bytes:
+    """The screen PDF painted on its own: for a screen-only layout, or a print layout whose
+    output intent is not RGB (painted here without the bleed, the marks and the intent)."""
+    out = io.BytesIO()
+    with _trimmed(document) if bleed else contextlib.nullcontext():
+        document.write_pdf(out, pdf_variant=SCREEN_VARIANT)
+    return out.getvalue()
+
+
+def stable_document_id(pdf, document_id: bytes) -> None:
+    """Replace the random xmpMM:DocumentID WeasyPrint writes into PDF/X metadata."""
+    metadata = _referenced(pdf, pdf.catalog["Metadata"])
+    metadata.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, chunk) if isinstance(chunk, bytes)
+                       else chunk for chunk in metadata.stream]
+
+
+@contextlib.contextmanager
+def _trimmed(document):
+    """Within this block, `document` (laid out with bleed) is painted as pages cut at the trim:
+    no bleed area, no crop marks, no output intent or its profile."""
+    bleeds = [(page, page.bleed) for page in document.pages]
+    profiles, intent = document.color_profiles, document.output_intent
+    try:
+        for page, bleed in bleeds:
+            page.bleed = dict.fromkeys(bleed, 0)  # the MediaBox is the page box
+        document.color_profiles = {k: v for k, v in profiles.items() if k != "--output-intent"}
+        document.output_intent = None
+        with _no_marks(document):
+            yield
+    finally:
+        for page, bleed in bleeds:
+            page.bleed = bleed
+        document.color_profiles, document.output_intent = profiles, intent
 
 
 def _referenced(pdf, reference: bytes):
@@ -140,11 +165,11 @@ def _page_dicts(pdf) -> list:
     return [pdf.objects[number] for number in kids[::3]]
 
 
-def _serialise(pdf, settings: Settings) -> bytes:
+def _serialise(pdf, version: str, identifier: bool) -> bytes:
     out = io.BytesIO()
     pdf.current_position = 0  # pydyf counts the bytes it writes from where its last write ended
     with _appended(pdf):  # pydyf appends the info dictionary and object streams as it writes
-        pdf.write(out, settings.version, settings.identifier, compress=True)
+        pdf.write(out, version, identifier, compress=True)
     return out.getvalue()
 
 
@@ -223,10 +248,6 @@ class _Serialised:
     def __init__(self, item):
         self.number, self.generation, self.free, self.offset = item.number, item.generation, item.free, 0
         self.data, self.compressible = item.data, item.compressible
-
-    @property
-    def reference(self) -> bytes:
-        return f"{self.number} {self.generation} R".encode()
 
     @property
     def indirect(self) -> bytes:

@@ -3,14 +3,12 @@
 Two variants from one layout: `screen` (tagged, PDF/UA-1) and `print` (trim, bleed,
 crop marks, PDF/X-4). The layout also yields the page map the EPUB's page-list uses.
 
-    lay_out(...) → Layout (WeasyPrint document + page marks) → Layout.write(variant) → PdfResult
+    lay_out(...) → Layout (WeasyPrint document + page marks) → Layout.write_all(variants) → PdfResults
+                                                                  (painted once: variants.py)
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +23,7 @@ from ..pagelist import PageMark
 from ..theme import Theme
 from ..typography import typeset
 from . import images as pngs
-from . import justify, pagerefs
+from . import justify, pagerefs, variants
 from .fetcher import ConfinedFetcher
 from .pagemap import page_marks
 
@@ -62,16 +60,6 @@ def font_css(faces: tuple[FontFace, ...]) -> str:
                      f'src: url("fonts/{f.file_name}"); }}' for f in faces)
 
 
-def _stable_document_id(pdf, document_id: bytes) -> None:
-    """Replace the random xmpMM:DocumentID WeasyPrint writes into PDF/X metadata."""
-    from pydyf import Stream
-
-    for item in pdf.objects:
-        if isinstance(item, Stream) and item.extra.get("Type") == "/Metadata":
-            item.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, chunk) if isinstance(chunk, bytes)
-                           else chunk for chunk in item.stream]
-
-
 @dataclass(frozen=True)
 class Layout:
     """One WeasyPrint layout of the publication. Laid out with the print page (bleed, crop
@@ -99,62 +87,17 @@ class Layout:
             raise ValueError("the print PDF needs a layout with bleed")
         results = {}
         if "print" in wanted:
-            from . import variants
-
+            # Reproducible: an XMP DocumentID from the identifier (PDF/X otherwise has a random UUID).
+            document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.pub.identifier}#print')}".encode()
             intent = (self.pub.page.output_profile or _SRGB).read_bytes()
-            painted = variants.paint(self.document, self._finisher("print"), {"--output-intent": intent})
-            results["print"] = PdfResult(variants.write_print(painted, self.document.pages), self.pages)
+            painted = variants.paint(self.document, document_id, {"--output-intent": intent})
+            results["print"] = variants.write_print(painted, self.document.pages)
             if "screen" in wanted and variants.shares_painting(self.document):
-                data = variants.write_screen(painted, self.document, self._finisher("screen"))
-                results["screen"] = PdfResult(data, self.pages)
+                results["screen"] = variants.write_screen(painted, self.document)
             del painted
         if "screen" in wanted and "screen" not in results:
-            results["screen"] = self._write_screen()
-        return {variant: results[variant] for variant in wanted}
-
-    def _finisher(self, variant: str):
-        document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.pub.identifier}#{variant}')}".encode()
-        return lambda pdf: _stable_document_id(pdf, document_id)
-
-    def _write_screen(self) -> PdfResult:
-        """The screen PDF painted on its own (a screen-only layout, or a CMYK print layout)."""
-        out = io.BytesIO()
-        finish = self._finisher("screen")
-        with _kept_backgrounds(self.document), _trimmed(self.document) if self.bleed else contextlib.nullcontext():
-            self.document.write_pdf(out, pdf_variant="pdf/ua-1", finisher=lambda document, pdf: finish(pdf))
-        return PdfResult(out.getvalue(), self.pages)
-
-
-@contextlib.contextmanager
-def _kept_backgrounds(document):
-    """WeasyPrint draws crop marks by inserting a layer into the page's background, for good:
-    without this, a second write of the same layout would carry the first one's marks."""
-    saved = [(box.background, list(box.background.layers)) for box in (p._page_box for p in document.pages)
-             if box.background is not None]
-    try:
-        yield
-    finally:
-        for background, layers in saved:
-            background.layers[:] = layers
-
-
-@contextlib.contextmanager
-def _trimmed(document):
-    """Within this block, `document` (laid out with bleed) is written as pages cut at the trim:
-    no bleed area, no crop marks, no output intent or its profile."""
-    pages = [(page, page.bleed, page._page_box.style, page._page_box.style["marks"]) for page in document.pages]
-    profiles, intent = document.color_profiles, document.output_intent
-    try:
-        for page, bleed, style, _ in pages:
-            page.bleed = dict.fromkeys(bleed, 0)  # the MediaBox is the page box
-            style["marks"] = ()  # the marks would be drawn outside it anyway: do not write them at all
-        document.color_profiles = {k: v for k, v in profiles.items() if k != "--output-intent"}
-        document.output_intent = None
-        yield
-    finally:
-        for page, bleed, style, marks in reversed(pages):
-            page.bleed, style["marks"] = bleed, marks
-        document.color_profiles, document.output_intent = profiles, intent
+            results["screen"] = variants.paint_screen(self.document, self.bleed)
+        return {variant: PdfResult(results[variant], self.pages) for variant in wanted}
 
 
 def lay_out(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dict[str, ImageInfo],
@@ -193,7 +136,7 @@ def lay_out(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dic
     if bleed:
         check_resolution(document, images, report)
     # Reproducible: dates from SOURCE_DATE_EPOCH or the publication date (PDF/X otherwise takes the
-    # clock), and a document ID derived from the identifier (PDF/X otherwise takes a random UUID).
+    # clock); the document ID is made in Layout.write_all.
     from ..build import modified_time
 
     document.metadata.created = document.metadata.modified = modified_time(pub).strftime("%Y-%m-%dT%H:%M:%SZ")
