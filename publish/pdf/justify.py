@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from . import autospace
+from .autospace import CARRIER, byte_offsets
 from .engine import check_version
 
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef" \
@@ -27,7 +29,8 @@ _PUNCT = "（《「『【〔〈“‘，。、；：？！）》」』】〕〉�
 # pair such as "。”" keeps its 1.5 em.
 # Dashes and ellipses take none either: Noto joins "——" into one glyph, and a letter-spacing
 # attribute on either half would split it (and make the line overflow).
-GAP = re.compile(f"[{_CJK}](?=[^ \u00a0\n{_PUNCT}])")
+# Nor before autospace's carrier of a quarter em: the span it replaces ended the text box there.
+GAP = re.compile(f"[{_CJK}](?=[^ \u00a0\n{CARRIER}{_PUNCT}])")
 _installed = False
 
 
@@ -43,9 +46,12 @@ def install() -> None:
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
     from weasyprint.text import line_break
+    from weasyprint.text.line_break import create_layout, line_size
     from weasyprint.text.ffi import ffi, pango
 
     check_version("CJK justification")
+    # First, so that the justification's letter spacing goes on top of autospace's attributes.
+    autospace.install()
 
     def count_expandable_spaces(box):
         if isinstance(box, boxes.TextBox):
@@ -67,7 +73,7 @@ def install() -> None:
         attr_list = pango.pango_layout_get_attributes(self.layout)
         if attr_list == ffi.NULL:
             attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-        offsets = _byte_offsets(self.text)
+        offsets = byte_offsets(self.text)
         for match in GAP.finditer(self.text):
             # Pango splits letter spacing around a glyph and drops the half before a layout's
             # first glyph: double it there so the box is as wide as the layout counted.
@@ -87,6 +93,12 @@ def install() -> None:
         if last is not None and last.margin_right:
             extra_width += last.margin_right
             last.margin_right = 0
+        text = _last_text(line, boxes)
+        if text is not None and text.text.endswith(CARRIER):
+            # A carrier's quarter em, like a span's margin, is no space at the end of a line: Pango
+            # keeps the half before it, so the line hangs that much past the measure, unseen.
+            layout = create_layout(text.text[:-1], text.style, context, None, 0)
+            extra_width += max(0, text.width - line_size(layout.get_first_line()[0], text.style)[0])
         extra_width += shift
         if (nb_spaces := count_expandable_spaces(line)):
             inline.add_word_spacing(context, line, extra_width / nb_spaces, -shift)
@@ -95,6 +107,16 @@ def install() -> None:
     inline.justify_line = justify_line
     line_break.Layout.set_text = set_text
     _installed = True
+
+
+def _last_text(box, boxes):
+    """The line's last text box, if its last in-flow box is text."""
+    while isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        children = [c for c in box.children if c.is_in_normal_flow()]
+        if not children:
+            return None
+        box = children[-1]
+    return box if isinstance(box, boxes.TextBox) else None
 
 
 def _edge(box, boxes, index: int):
@@ -108,12 +130,3 @@ def _edge(box, boxes, index: int):
         if isinstance(box, boxes.InlineBox):
             found = box
     return found
-
-
-def _byte_offsets(text: str) -> list[int]:
-    offsets, position = [], 0
-    for char in text:
-        offsets.append(position)
-        position += len(char.encode())
-    offsets.append(position)
-    return offsets

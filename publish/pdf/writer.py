@@ -23,7 +23,7 @@ from ..pagelist import PageMark
 from ..theme import Theme
 from ..typography import typeset
 from . import images as pngs
-from . import justify, pagerefs, variants
+from . import autospace, justify, pagerefs, variants
 from .fetcher import ConfinedFetcher
 from .pagemap import page_marks
 
@@ -106,7 +106,7 @@ def lay_out(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dic
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    justify.install()
+    justify.install()  # and autospace's attributes, which its spans become (to_attributes below)
     pngs.install()  # PNGs into the PDF as they are, not decoded and re-encoded
     pagerefs.install()  # a tagged PDF written in linear time
     theme.env.filters["cjk"] = lambda value: Markup(typeset(str(value)))
@@ -119,8 +119,8 @@ def lay_out(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dic
         files[cover_href] = pub.cover
     sections = {a.name: s for s in pub.sections for a in s.articles}
     keywords = "、".join(s.title for s in pub.sections if s.title)
-    html_text = theme.render("print/book.html", pub=pub, articles=rendered, sections=sections,
-                             cover_href=cover_href, keywords=keywords)
+    html_text = autospace.to_attributes(theme.render("print/book.html", pub=pub, articles=rendered,
+                                                     sections=sections, cover_href=cover_href, keywords=keywords))
     fetcher = ConfinedFetcher(files)
     # Like fonts, @color-profile rules are honoured only through one shared registry.
     font_config, color_profiles = FontConfiguration(), {}
