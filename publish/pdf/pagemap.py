@@ -1,7 +1,8 @@
 """Where each printed page begins in the source: the block element and the character offset.
 
 Verified on WeasyPrint 70: a page's box tree, walked depth-first, reaches the first
-TextBox on the page; its nearest ancestor whose element has an id names the
+TextBox on the page; its nearest ancestor whose element has an id (or a data-id:
+anchors.py) names the
 paragraph, and the text laid out before it in that element is on earlier pages.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..pagelist import PageMark
+from . import anchors
+from .autospace import CARRIER
 
 # Elements that carry ids in the rendered articles (markdown.py numbers them).
 BLOCKS = ("p", "h2", "h3", "h4", "li", "tr", "figure", "aside")
@@ -49,7 +52,7 @@ def _mark(page, number: int, article_names: set[str], consumed: dict[str, int],
         element = getattr(box, "element", None)
         if element is None:
             continue
-        ident = element.get("id")
+        ident = anchors.element_id(element)
         if ident and element_id is None and element.tag in BLOCKS:
             element_id = ident
         if ident in article_names and element.tag == "article":
@@ -74,12 +77,14 @@ def _count_page_text(page_box, consumed: dict[str, int]) -> str | None:
 
     def walk(box, owner: str | None) -> None:
         element = getattr(box, "element", None)
-        if element is not None and element.get("id") and element.tag in BLOCKS and not isinstance(box, boxes.TextBox):
-            owner = element.get("id")
+        ident = anchors.element_id(element) if element is not None else None
+        if ident and element.tag in BLOCKS and not isinstance(box, boxes.TextBox):
+            owner = ident
             if not seen or seen[-1] != owner:
                 seen.append(owner)
         if isinstance(box, boxes.TextBox) and owner:
-            consumed[owner] = consumed.get(owner, 0) + len(box.text)
+            # The EPUB's text has no carriers of the quarter em (autospace.py).
+            consumed[owner] = consumed.get(owner, 0) + len(box.text) - box.text.count(CARRIER)
             return
         for child in getattr(box, "children", ()):
             walk(child, owner)

@@ -23,7 +23,7 @@ from ..pagelist import PageMark
 from ..theme import Theme
 from ..typography import typeset
 from . import images as pngs
-from . import autospace, justify, pagerefs, variants
+from . import anchors, autospace, justify, pagerefs, pagestyles, variants
 from .fetcher import ConfinedFetcher
 from .pagemap import page_marks
 
@@ -109,6 +109,7 @@ def lay_out(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dic
     justify.install()  # and autospace's attributes, which its spans become (to_attributes below)
     pngs.install()  # PNGs into the PDF as they are, not decoded and re-encoded
     pagerefs.install()  # a tagged PDF written in linear time
+    pagestyles.install()  # and page styles computed in it
     theme.env.filters["cjk"] = lambda value: Markup(typeset(str(value)))
     files = {info.asset.href: info.asset.source for info in images.values()}
     files.update({f"fonts/{face.file_name}": face.path for face in faces})
@@ -119,8 +120,9 @@ def lay_out(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dic
         files[cover_href] = pub.cover
     sections = {a.name: s for s in pub.sections for a in s.articles}
     keywords = "、".join(s.title for s in pub.sections if s.title)
-    html_text = autospace.to_attributes(theme.render("print/book.html", pub=pub, articles=rendered,
-                                                     sections=sections, cover_href=cover_href, keywords=keywords))
+    html_text = theme.render("print/book.html", pub=pub, articles=rendered, sections=sections,
+                             cover_href=cover_href, keywords=keywords)
+    html_text = anchors.linked_anchors(autospace.to_attributes(html_text))
     fetcher = ConfinedFetcher(files)
     # Like fonts, @color-profile rules are honoured only through one shared registry.
     font_config, color_profiles = FontConfiguration(), {}

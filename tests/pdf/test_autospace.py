@@ -134,3 +134,28 @@ def test_the_carrier_is_not_in_the_text(both):
     text = "".join(c["text"] for row in carried for c in row)
     assert "\u200b" not in text
     assert "AppleBooks" in text.replace(" ", "") and "5G网络" in text
+
+
+def test_page_marks_count_the_text_without_carriers():
+    """The page-list's offsets are into the EPUB's text, which has no carriers."""
+    from weasyprint.formatting_structure import boxes
+
+    from publish.pdf import anchors
+    from publish.pdf.pagemap import page_marks
+
+    text = "".join(f"第{n}段：2020年有{n * 7}个App与5G相关。" for n in range(1, 40))
+    body = autospace.to_attributes(typeset(text))
+    html = anchors.linked_anchors(f'<article id="a"><p id="a-1">{body}</p></article><a href="#a">a</a>')
+    assert '<article id="a">' in html and '<p data-id="a-1">' in html  # linked, not linked
+    justify.install()
+    config = FontConfiguration()
+    css = CSS(string=f"@font-face {{ font-family: S; src: url('{FONT.as_uri()}'); }}"
+              "@page { size: 200pt 200pt; margin: 10pt } body { margin: 0 } p { font: 10pt S; margin: 0 }",
+              font_config=config)
+    document = HTML(string=html).render(stylesheets=[css], font_config=config)
+    assert len(document.pages) >= 3
+    marks = list(page_marks(document, {"a"}))
+    for mark, page in zip(marks[1:], document.pages[1:]):
+        assert mark.element == "a-1"
+        first = next(b for b in page._page_box.descendants() if isinstance(b, boxes.TextBox))
+        assert text[mark.offset:].startswith(first.text.replace(autospace.CARRIER, "")[:12]), (mark, first.text[:12])

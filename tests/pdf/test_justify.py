@@ -61,3 +61,12 @@ def _line_boxes(box):
         return
     for child in getattr(box, "children", ()):
         yield from _line_boxes(child)
+
+
+def test_page_styles_hook_is_installed():
+    from weasyprint.layout import page
+
+    from publish.pdf import pagestyles
+
+    pagestyles.install()
+    assert page.set_page_type_computed_styles.__module__ == pagestyles.__name__
