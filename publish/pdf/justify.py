@@ -30,7 +30,9 @@ _PUNCT = "（《「『【〔〈“‘，。、；：？！）》」』】〕〉�
 # Dashes and ellipses take none either: Noto joins "——" into one glyph, and a letter-spacing
 # attribute on either half would split it (and make the line overflow).
 # Nor before autospace's carrier of a quarter em: the span it replaces ended the text box there.
-GAP = re.compile(f"[{_CJK}](?=[^ \u00a0\n{CARRIER}{_PUNCT}])")
+# Nor after the second mark of a compressed pair ("”，当"): Pango would put half of it before
+# that mark, inside the pair, where the halt span it replaces had a text box's edge.
+GAP = re.compile(f"[{_CJK}](?<![{_PUNCT}][{_PUNCT}])(?=[^ \u00a0\n{CARRIER}{_PUNCT}])")
 _installed = False
 
 
