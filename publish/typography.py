@@ -7,6 +7,7 @@ text of the manuscript.
 - 标点挤压: in a run of consecutive full-width punctuation every mark but the
   last is wrapped in `halt`, which the CSS maps to the OpenType `halt` feature
   (half-width advance), so "。”" or "）。" take 1.5 em instead of 2.
+The EPUB keeps this markup; the PDF turns it into Pango attributes (pdf/autospace.py).
 """
 
 from __future__ import annotations
