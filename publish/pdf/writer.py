@@ -9,6 +9,8 @@ crop marks, PDF/X-4). The layout also yields the page map the EPUB's page-list u
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +87,11 @@ class Layout:
         (variants.py): the print PDF, then the screen PDF from the same painting."""
         if "print" in wanted and not self.bleed:
             raise ValueError("the print PDF needs a layout with bleed")
+        with few_full_collections():
+            results = self._write(wanted)
+        return {variant: PdfResult(results[variant], self.pages) for variant in wanted}
+
+    def _write(self, wanted: tuple[str, ...]) -> dict[str, bytes]:
         results = {}
         if "print" in wanted:
             # Reproducible: an XMP DocumentID from the identifier (PDF/X otherwise has a random UUID).
@@ -97,7 +104,7 @@ class Layout:
             del painted
         if "screen" in wanted and "screen" not in results:
             results["screen"] = variants.paint_screen(self.document, self.bleed)
-        return {variant: PdfResult(results[variant], self.pages) for variant in wanted}
+        return results
 
 
 def lay_out(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dict[str, ImageInfo],
@@ -132,8 +139,9 @@ def lay_out(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dic
                    CSS(string=page_css(pub, bleed), **shared)]
     html = HTML(string=html_text, base_url=fetcher.base_url, url_fetcher=fetcher)
     intent = {"output_intent": "--output-intent"} if bleed else {}
-    document = html.render(stylesheets=stylesheets, font_config=font_config, color_profiles=color_profiles,
-                           presentational_hints=True, **intent)
+    with few_full_collections():
+        document = html.render(stylesheets=stylesheets, font_config=font_config, color_profiles=color_profiles,
+                               presentational_hints=True, **intent)
     marks = tuple(page_marks(document, {r.name for r in rendered}))
     if bleed:
         check_resolution(document, images, report)
@@ -145,6 +153,21 @@ def lay_out(pub: Publication, rendered: tuple[RenderedArticle, ...], images: dic
     for url in fetcher.refused:
         report.warning("W204", f"not fetched during the PDF build: {url}", pub.root / "styles", 1, 1)
     return Layout(pub, document, bleed, marks)
+
+
+@contextlib.contextmanager
+def few_full_collections():
+    """No full garbage collection within: a layout keeps every page it has made alive, and each
+    full pass of the collector walks them all again (at 10× the sample, 21 passes took 13 s of
+    a 125 s layout and painting; without them it took 7 s less CPU and 130 MB more memory).
+    The young generations still free short-lived cycles; the thresholds, process-wide, are
+    restored on the way out."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 PRINT_DPI = 300
