@@ -13,8 +13,9 @@ So for the PDF:
   each carrier a letter spacing of a quarter em (Pango puts half before it and half after),
   and each mark followed by another mark (typeset's rule) the `halt` feature.
 The widths and glyph positions are the spans' (tests/pdf/test_autospace.py); justify.py hangs
-a carrier's trailing half past the end of a justified line, as it drops a span's margin there,
-and puts no justification after the second mark of a pair, where a span's edge kept it out.
+a carrier's trailing half past the end of a justified line (the quarter em is no space at a
+line's edge), and puts no justification after the second mark of a pair, where a span's edge
+kept it out.
 """
 
 from __future__ import annotations

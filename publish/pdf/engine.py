@@ -1,4 +1,5 @@
-"""The WeasyPrint version publish's engine extensions (justify, images, pagerefs, variants) were written for.
+"""The WeasyPrint version publish's engine extensions were written for: autospace, justify,
+images, pagerefs, pagestyles and variants.
 
 They patch WeasyPrint internals, so the version is pinned in pyproject.toml; each extension's
 tests fail if an upgrade breaks it, and running on another version says so once per extension.

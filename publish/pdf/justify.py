@@ -19,11 +19,12 @@ import re
 
 from . import autospace
 from .autospace import CARRIER, byte_offsets
+from ..typography import FULLWIDTH_PUNCT
 from .engine import check_version
 
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef" \
        "\U00020000-\U0003134f\u201c\u201d\u2018\u2019\u00b7"
-_PUNCT = "（《「『【〔〈“‘，。、；：？！）》」』】〕〉”’"
+_PUNCT = FULLWIDTH_PUNCT
 # A CJK character followed by a character that is not a (justifiable) space and not a
 # full-width mark: as in JIS X 4051, no expansion goes before punctuation, so a compressed
 # pair such as "。”" keeps its 1.5 em.
@@ -86,24 +87,14 @@ def install() -> None:
         pango.pango_layout_set_attributes(self.layout, attr_list)
 
     def justify_line(context, line, extra_width):
-        # 中西文间距 (the quarter-em margins of publish's Latin spans) is no space at a line's
-        # edges: take it back and let the justification fill the line instead.
-        first, last = _edge(line, boxes, 0), _edge(line, boxes, -1)
-        shift = 0
-        if first is not None and first.margin_left:
-            shift, first.margin_left = first.margin_left, 0
-        if last is not None and last.margin_right:
-            extra_width += last.margin_right
-            last.margin_right = 0
         text = _last_text(line, boxes)
         if text is not None and text.text.endswith(CARRIER):
-            # A carrier's quarter em, like a span's margin, is no space at the end of a line: Pango
-            # keeps the half before it, so the line hangs that much past the measure, unseen.
+            # 中西文间距 is no space at the end of a line: Pango keeps the half of the carrier's
+            # quarter em that comes before it, so the line hangs that much past the measure, unseen.
             layout = create_layout(text.text[:-1], text.style, context, None, 0)
             extra_width += max(0, text.width - line_size(layout.get_first_line()[0], text.style)[0])
-        extra_width += shift
         if (nb_spaces := count_expandable_spaces(line)):
-            inline.add_word_spacing(context, line, extra_width / nb_spaces, -shift)
+            inline.add_word_spacing(context, line, extra_width / nb_spaces, 0)
 
     inline.count_expandable_spaces = count_expandable_spaces
     inline.justify_line = justify_line
@@ -119,16 +110,3 @@ def _last_text(box, boxes):
             return None
         box = children[-1]
     return box if isinstance(box, boxes.TextBox) else None
-
-
-def _edge(box, boxes, index: int):
-    """The innermost inline box at the start (index 0) or end (-1) of a line, if any."""
-    found = None
-    while isinstance(box, (boxes.LineBox, boxes.InlineBox)):
-        children = [c for c in box.children if c.is_in_normal_flow()]
-        if not children:
-            break
-        box = children[index]
-        if isinstance(box, boxes.InlineBox):
-            found = box
-    return found

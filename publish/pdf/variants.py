@@ -229,7 +229,7 @@ def _compress_once(pdf) -> None:
 def _serialise_once(pdf) -> None:
     """Every object the two variants share replaced by its bytes: pydyf serialises each object
     at each write and, for a file ID, once more (a tagged book is a million small objects)."""
-    changing = {number for number in pdf.pages["Kids"][::3]}  # page boxes and contents
+    changing = set(pdf.pages["Kids"][::3])  # page boxes and contents
     changing |= {_number(pdf.catalog.reference), _number(pdf.catalog["Metadata"])}
     for number, item in enumerate(pdf.objects):
         if number and number not in changing and item.free == "n":
