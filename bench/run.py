@@ -166,7 +166,7 @@ def make_project(size: int, where: Path) -> Path:
             names = entry["articles"] if isinstance(entry, dict) else [entry]
             for name in names:
                 text = (REPO / "manuscript" / "articles" / f"{name}.md").read_text(encoding="utf-8")
-                text = re.sub(r"\]\(([a-z0-9_-]+)\.md", lambda m: f"]({m.group(1)}{suffix}.md", text)
+                text = re.sub(r"\]\(([a-z0-9_-]+)\.md", lambda m, suffix=suffix: f"]({m.group(1)}{suffix}.md", text)
                 (manuscript / "articles" / f"{name}{suffix}.md").write_text(text, encoding="utf-8")
             if isinstance(entry, dict):
                 contents.append(dict(entry, articles=[f"{n}{suffix}" for n in names],
@@ -202,7 +202,8 @@ def pandoc_css(project: Path) -> Path:
     fonts = REPO / "fonts"
     css = project / "pandoc" / "style.css"
     css.write_text(
-        "\n".join(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("{(fonts / name).as_uri()}"); }}'
+        "\n".join(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
+                  f'src: url("{(fonts / name).as_uri()}"); }}'
                   for name, family, weight in (("NotoSerifSC-Regular.otf", "Bench Serif", 400),
                                                ("NotoSerifSC-Bold.otf", "Bench Serif", 700),
                                                ("NotoSansSC-Regular.otf", "Bench Sans", 400),
@@ -314,7 +315,8 @@ def table(all_results: dict[int, tuple[dict[str, Sample], dict]], jobs: int) -> 
                for s in sizes)
     header = "| step | " + " | ".join(columns) + " |"
     lines = [header, "|" + " --- |" * (1 + 4 * len(sizes))]
-    names = [n for n in all_results[sizes[0]][0] if n.startswith("publish")] + ["pandoc EPUB", "pandoc PDF (weasyprint)"]
+    names = [n for n in all_results[sizes[0]][0] if n.startswith("publish")]
+    names += ["pandoc EPUB", "pandoc PDF (weasyprint)"]
     for name in names + ["pandoc EPUB + PDF"]:
         cells = []
         for size in sizes:

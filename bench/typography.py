@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from typometrics import measure  # noqa: E402
+from typometrics import measure
 
 
 def main() -> None:

@@ -12,12 +12,14 @@ import threading
 import time
 from pathlib import Path
 
-from . import __version__
-from .build import TARGETS, BuildOptions, build, check, clean
-from .diagnostics import PublishError, Report
-from .progress import StepLines, ignore
+from .diagnostics import Diagnostic, PublishError, Report, codes
+from .make.progress import StepLines
+from .version import __version__
+from .writers.registry import commands, variants
+from .writers.target import ignore
 
-COMMANDS = ("all", "epub", "pdf", "check", "clean", "init", "new", "serve")
+BUILDS = commands()  # from the registry of targets: all, epub, pdf …
+COMMANDS = (*BUILDS, "check", "clean", "explain", "init", "new", "serve")
 
 
 # Two workers are all a build can use (the PDFs' layout, then the EPUB beside their writing),
@@ -36,10 +38,11 @@ def parser() -> argparse.ArgumentParser:
                                 "EPUB 3 and print PDF (build/<slug>.epub, build/<slug>.pdf, build/<slug>-print.pdf).")
     p.add_argument("command", nargs="?", default="all", choices=COMMANDS,
                    help="all (default): EPUB and both PDFs; epub; pdf; check: validate only; clean: empty build/; "
-                        "init DIR: new project; new TITLE: new article; serve: live HTML preview")
-    p.add_argument("args", nargs="*", help="DIR for init; TITLE for new")
+                        "explain CODE: what a diagnostic means; init DIR: new project; new TITLE: new article; "
+                        "serve: live HTML preview")
+    p.add_argument("args", nargs="*", help="DIR for init; TITLE for new; CODE for explain")
     p.add_argument("-C", dest="directory", default=".", metavar="DIR", help="run on the project in DIR")
-    p.add_argument("--variant", choices=("screen", "print"), help="with pdf: build only this variant")
+    p.add_argument("--variant", choices=tuple(variants("pdf")), help="with pdf: build only this variant")
     p.add_argument("--section", help="with new: the section (栏目) to list the article in")
     p.add_argument("--port", type=int, default=8000, help="with serve: the port on 127.0.0.1 (0: any free one)")
     p.add_argument("-j", "--jobs", type=_jobs, default=DEFAULT_JOBS, metavar="N",
@@ -62,6 +65,8 @@ def print_report(report: Report, root: Path, strict: bool) -> None:
         errors, warnings = len(report.errors), len(report.warnings)
         failed = "; --strict: warnings are errors" if strict and warnings else ""
         print(f"{errors} error(s), {warnings} warning(s){failed}", file=sys.stderr)
+    if report.suppressed:
+        print(f"{report.suppressed} warning(s) suppressed by publication.yaml", file=sys.stderr)
 
 
 def _human(size: int) -> str:
@@ -73,7 +78,7 @@ def progress_display(args) -> contextlib.AbstractContextManager:
     if args.quiet:
         return contextlib.nullcontext(ignore)
     if sys.stderr.isatty():
-        from .progress import Bars
+        from .make.progress import Bars
 
         return Bars()
     return contextlib.nullcontext(StepLines() if args.verbose else ignore)
@@ -99,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     report = Report()
     started = time.perf_counter()
     try:
+        if args.command == "explain":
+            return explain(args.args)
         if args.command == "init":
             from .scaffold import init_project
 
@@ -128,22 +135,32 @@ def main(argv: list[str] | None = None) -> int:
             print(f"publish {args.command}: unexpected argument {args.args[0]!r}", file=sys.stderr)
             return 2
         if args.command == "clean":
+            from .make import clean
+
             removed = clean(root)
             say(f"removed {len(removed)} item(s) from build/")
             return 0
         if args.command == "check":
-            model = check(root, report)
+            from .checks import check
+
+            book = check(root, report)
             print_report(report, root, args.strict)
-            if model is None or report.failed(args.strict):
+            if book is None or report.failed(args.strict):
                 return 1
-            say(f"{len(model.rendered)} articles, {sum(len(r.figures) for r in model.rendered)} figures: OK")
+            say(f"{len(book.rendered)} articles, {sum(len(r.figures) for r in book.rendered)} figures: OK")
             return 0
         if args.command == "serve":
             from .serve import serve
 
             return serve(root, args.port, quiet=args.quiet)
-        targets = {"all": TARGETS, "epub": ("epub",),
-                   "pdf": (f"pdf-{args.variant}",) if args.variant else ("pdf-screen", "pdf-print")}[args.command]
+        from .make import BuildOptions, build
+
+        targets = BUILDS[args.command]
+        if args.variant:
+            if args.command != "pdf":
+                print(f"publish {args.command}: --variant is for publish pdf", file=sys.stderr)
+                return 2
+            targets = (variants("pdf")[args.variant],)
         options = BuildOptions(targets, args.force, args.dry_run, not args.no_embed_fonts, args.strict, args.jobs)
         with progress_display(args) as sink:
             outputs = build(root, options, report, sink)
@@ -162,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             # A worker's failure carries the worker's traceback; the parent's would show only the queue.
             print(getattr(exc, "details", "") or traceback.format_exc(), file=sys.stderr)
         hint = "" if args.verbose else " (run with --verbose for details)"
-        print(f"error E303: internal error: {exc.__class__.__name__}: {exc}{hint}", file=sys.stderr)
+        failure = Diagnostic.of(codes.INTERNAL_ERROR, f"internal error: {exc.__class__.__name__}: {exc}{hint}")
+        print(failure.format(), file=sys.stderr)
         return 1
     print_report(report, root, args.strict)
     if report.failed(args.strict):
@@ -172,11 +190,29 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def explain(args: list[str]) -> int:
+    """`publish explain E206`: what a diagnostic code means (all of them without an argument)."""
+    from .diagnostics.codes import REGISTRY, lookup
+
+    if len(args) > 1:
+        print("publish explain: give one code: publish explain E206", file=sys.stderr)
+        return 2
+    chosen = [lookup(args[0].upper())] if args else sorted(REGISTRY.values(), key=lambda c: c.code[1:])
+    if None in chosen:
+        print(f"publish explain: {args[0]} is no diagnostic code (they are listed in docs/diagnostics.md)",
+              file=sys.stderr)
+        return 1
+    for code in chosen:
+        assert code is not None
+        print(f"{code.code} ({code.severity.value}): {code.summary}\n  {code.docs}")
+    return 0
+
+
 def show_summary(outputs, seconds: float, dry_run: bool) -> None:
     if dry_run:
         for output in outputs:
             if output.maybe:
-                state = "rebuilt only if the print layout's page breaks change"
+                state = f"rebuilt only if {output.maybe} change"
             else:
                 state = f"would rebuild: {output.reason}" if output.reason else "up to date"
             print(f"{output.path.name}: {state}")
@@ -192,9 +228,8 @@ def show_summary(outputs, seconds: float, dry_run: bool) -> None:
         from rich.table import Table
 
         table = Table(title=f"publish: built in {seconds:.1f} s")
-        for column, justify in (("output", "left"), ("pages", "right"), ("size", "right"), ("time", "right"),
-                                ("why", "left")):
-            table.add_column(column, justify=justify)
+        for column, right in (("output", False), ("pages", True), ("size", True), ("time", True), ("why", False)):
+            table.add_column(column, justify="right" if right else "left")
         for row in rows:
             table.add_row(*row)
         console = Console()  # honours NO_COLOR

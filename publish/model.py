@@ -1,13 +1,22 @@
 """The document model: what a publication is, independent of any file format.
 
-Frozen dataclasses, built once by `manuscript.load` and then only read. No I/O here.
+Frozen dataclasses, built once by the stages (source.load → render → checks) and then only
+read by the writers. No I/O here.
+
+    Publication (sections → Articles with SourceText)      source/
+    RenderedArticle (XHTML fragment, Figures, Assets, ids)  render/
+    Book (all of it, checked: ImageInfo, FontFace)          checks/
+    PageMark (where the printed pages begin)                writers/pdf → writers/epub
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .diagnostics import Suppression
 
 
 @dataclass(frozen=True)
@@ -79,8 +88,9 @@ class Publication:
     editors: tuple[str, ...] = ()
     publisher: str | None = None
     rights: str | None = None
-    cover: Path | None = None
+    cover: Asset | None = None  # the cover image, as publication.yaml names it
     page: PageGeometry = field(default_factory=PageGeometry)
+    suppress: tuple[Suppression, ...] = ()  # warnings the project has accepted
 
     @property
     def manuscript(self) -> Path:
@@ -142,3 +152,50 @@ class RenderedArticle:
     @property
     def name(self) -> str:
         return self.article.name
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """A font file of the project (fonts/) or of publish, under the family name the themes use."""
+
+    path: Path
+    family: str  # "Publish Serif", "Publish Sans"
+    weight: int
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """An image the articles use, examined: a real image of a kind the outputs can carry."""
+
+    asset: Asset
+    media_type: str
+    width: int | None  # pixels; None for SVG
+    height: int | None
+
+
+@dataclass(frozen=True)
+class PageMark:
+    """Where a printed page begins: the print layout provides these, the EPUB's page-list uses them."""
+
+    label: str  # the printed page number, plain arabic
+    article: str  # article name
+    element: str  # id of the block element at the top of the page
+    offset: int  # characters of that element's text before the page starts
+
+    @property
+    def anchor(self) -> str:
+        return f"page-{self.label}"
+
+
+@dataclass(frozen=True)
+class Book:
+    """Everything the writers need, built and checked before any of them runs. Picklable, for -j N."""
+
+    publication: Publication
+    rendered: tuple[RenderedArticle, ...]
+    images: Mapping[str, ImageInfo]  # by href
+    faces: tuple[FontFace, ...]

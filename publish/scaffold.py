@@ -6,8 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
-from .diagnostics import Report
-from .fonts import FACES, TOOL_FONTS
+from .diagnostics import Report, codes
+from .source.fonts import FACES, TOOL_FONTS
 
 PUBLICATION = """title: {title}
 edition: 创刊号
@@ -60,7 +60,7 @@ def new_article(root: Path, title: str, section: str | None, report: Report) -> 
     try:
         text = pub_path.read_text(encoding="utf-8")
     except OSError as exc:
-        report.error("E114", f"cannot read publication.yaml: {exc.strerror}", pub_path, 1, 1,
+        report.add(codes.UNREADABLE, f"cannot read publication.yaml: {exc.strerror}", pub_path, 1, 1,
                      "run publish new inside a project, or use -C DIR (publish init DIR makes one)")
         return None
     articles = root / "manuscript" / "articles"
@@ -75,7 +75,7 @@ def new_article(root: Path, title: str, section: str | None, report: Report) -> 
         number += 1
     updated = _list_article(text, name, section)
     if updated is None:
-        report.error("E104", "publication.yaml has no 'contents' list to add the article to", pub_path, 1, 1,
+        report.add(codes.WRONG_VALUE, "publication.yaml has no 'contents' list to add the article to", pub_path, 1, 1,
                      "add 'contents:' with a list of article names")
         return None
     articles.mkdir(parents=True, exist_ok=True)

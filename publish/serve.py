@@ -1,11 +1,11 @@
 """`publish serve`: an HTML preview of the publication that follows every save.
 
-The preview is the EPUB's reading view: the same templates and CSS, one XHTML page per article
-and the 目录 as the index, written to build/preview/. Images and fonts are served from where
-they are, not copied. http.server serves it on 127.0.0.1 from a thread; the main thread waits
-for saves (watchfiles), rebuilds (only changed articles are rendered again, see cache.py) and
-bumps a version number that open pages poll, reloading themselves when it changes. The
-diagnostics of the last rebuild are shown in the terminal and over the page.
+The preview is the EPUB's reading view (writers/preview): the same templates and CSS, one
+XHTML page per article and the 目录 as the index, written to build/preview/. Images and fonts
+are served from where they are, not copied. http.server serves it on 127.0.0.1 from a thread;
+the main thread waits for saves (watchfiles), rebuilds (only changed articles are rendered
+again: the memo) and bumps a version number that open pages poll, reloading themselves when
+it changes. The diagnostics of the last rebuild are shown in the terminal and over the page.
 """
 
 from __future__ import annotations
@@ -13,19 +13,16 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import re
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import Markup
-
-from .build import check
-from .cache import Cache
-from .diagnostics import PublishError, Report
-from .state import State
+from .checks import check
+from .diagnostics import Diagnostic, PublishError, Report, codes
+from .make.state import State
+from .store import Memo, write_text
 
 RELOAD_JS = """(function () {
   var seen = null, box = null;
@@ -51,7 +48,6 @@ RELOAD_JS = """(function () {
 """
 INJECT = ('<nav class="publish-preview" style="position:fixed;top:0.5em;right:0.5em;font:12px sans-serif">'
           '<a href="index.xhtml">目录</a></nav><script src="/__publish__/reload.js"></script>')
-_HREF = re.compile(r'href="#([^"]+)"')
 
 
 @dataclass
@@ -69,57 +65,20 @@ class Site:
 
 def build_preview(root: Path, site: Site, report: Report) -> None:
     """Write the preview pages for the manuscript as it is now. Raises PublishError on errors."""
-    from .epub import _cjk, article_file
-    from .theme import load_theme
+    from .writers.preview import preview
 
-    model = check(root, report, Cache(root / "build", site.digests.digest))
-    if model is None:
+    book = check(root, report, Memo(root / "build" / ".cache", site.digests.digest))
+    if book is None:
         raise PublishError(report)
-    pub = model.publication
-    theme = load_theme(root)
-    theme.env.filters["cjk"] = _cjk
-    owner = {anchor: article_file(item.name) for item in model.rendered for anchor in item.ids}
-
-    def link_fix(html: str, here: str) -> str:
-        # Links between articles point to the other page, as in the EPUB.
-        def repl(match: re.Match) -> str:
-            where = owner.get(match.group(1), here)
-            return match.group(0) if where == here else f'href="{where}#{match.group(1)}"'
-        return _HREF.sub(repl, html)
-
-    pages = {"style.css": "\n".join(f'@font-face {{ font-family: "{f.family}"; font-weight: {f.weight}; '
-                                    f'src: url("fonts/{f.file_name}"); }}' for f in model.faces)
-             + "\n" + theme.css("epub.css")}
-    sections = []
-    for section in pub.sections:
-        entries = [{"href": article_file(a.name), "title": a.title} for a in section.articles]
-        if entries:
-            sections.append({"title": section.title, "label": section.label, "href": entries[0]["href"],
-                             "entries": entries})
-    pages["index.xhtml"] = theme.render("epub/nav.xhtml", pub=pub, lang=pub.language, sections=sections, pages=[],
-                                        bodymatter=sections[0]["href"] if sections else "index.xhtml")
-    for item in model.rendered:
-        here = article_file(item.name)
-        section = next(s for s in pub.sections if item.article in s.articles)
-        pages[here] = theme.render("epub/article.xhtml", pub=pub, lang=pub.language, article=item.article,
-                                   section_label=section.label, page_start=Markup(""),
-                                   body=Markup(link_fix(item.html, here)))
-    files = {f"/{info.asset.href}": info.asset.source for info in model.images.values()}
-    files.update({f"/fonts/{face.file_name}": face.path for face in model.faces})
+    made = preview(book)
     site.folder.mkdir(parents=True, exist_ok=True)
     with site.lock:
         for old in site.folder.iterdir():
-            if old.is_file() and old.name not in pages:
+            if old.is_file() and old.name not in made.pages:
                 old.unlink()
-        for name, text in pages.items():
-            _write(site.folder / name, text)
-        site.files = files
-
-
-def _write(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+        for name, text in made.pages.items():
+            write_text(site.folder / name, text)
+        site.files = made.files
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -163,7 +122,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args) -> None:
         pass  # one line per request would drown the rebuild messages
 
 
@@ -198,8 +157,9 @@ def serve(root: Path, port: int, quiet: bool = False) -> int:
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, site=site))
     except OSError as exc:
-        print(f"error E304: cannot serve on 127.0.0.1:{port}: {exc.strerror}\n  hint: choose another port with "
-              "--port, or --port 0 for any free one", file=sys.stderr)
+        failure = Diagnostic.of(codes.PORT_IN_USE, f"cannot serve on 127.0.0.1:{port}: {exc.strerror}",
+                                hint="choose another port with --port, or --port 0 for any free one")
+        print(failure.format(), file=sys.stderr)
         return 1
     thread = threading.Thread(target=server.serve_forever, name="publish serve", daemon=True)
     thread.start()

@@ -30,7 +30,7 @@ hand in ``scripts/seed_layout.txt``; this script only executes that layout:
   ``R`` is a list of ranges: ``12-40,44,50-60!55`` (``!n`` excludes line n);
   for ``t``, ``R~n,m`` marks lines n, m as text that is never a subhead.
 
-Every paragraph then goes through :func:`publish.editorial.normalize`
+Every paragraph then goes through :func:`publish.cjk.editorial.normalize`
 (dashes, ellipses, full-width punctuation, spaces).  Placeholder images are
 drawn by ``scripts/make_placeholders.py``.
 """
@@ -46,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from publish.editorial import normalize  # noqa: E402
+from publish.cjk.editorial import normalize  # noqa: E402
 
 DEFAULT_SEED = ROOT.parent / "shared" / "seed" / "issue-2020-02.txt"
 LAYOUT = Path(__file__).with_name("seed_layout.txt")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -54,3 +55,31 @@ def epubcheck_counts(report: dict) -> dict[str, int]:
         n = max(1, len(message.get("locations", []))) + len(message.get("additionalLocations", []) or [])
         counts[message["severity"]] = counts.get(message["severity"], 0) + n
     return counts
+
+
+def toc_entries(path, headers=()) -> dict[str, int]:
+    """The 目录's entries: the text before the dot leader → the page number after it.
+
+    `headers` are the section lines of the 目录 (they have no leader); anything else without a
+    leader is the first part of an entry that wraps."""
+    skip = {re.sub(r"\s+", "", h) for h in headers} | {"目录Contents"}
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    entries = {}
+    in_toc = False
+    for page in reader.pages:
+        text = page.extract_text() or ""
+        # The 目录 starts on the page headed 目录 and runs on while pages have dot leaders.
+        in_toc = re.sub(r"\s+", "", text).startswith("目录") or (in_toc and "......" in text)
+        if not in_toc:
+            continue
+        pending = ""  # a long entry wraps: its leader and number are on a later line
+        for line in text.splitlines():
+            match = re.match(r"(.*?)\s*\.{3,}[\s.]*(\d+)\s*$", line)
+            if match:
+                entries[re.sub(r"\s+", "", pending + match.group(1))] = int(match.group(2))
+                pending = ""
+            elif re.sub(r"\s+", "", line) not in skip:
+                pending += line
+    return entries

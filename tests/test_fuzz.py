@@ -1,7 +1,7 @@
 """Property-based tests (hypothesis): whatever a contributor sends, publish answers with diagnostics.
 
 Random front matter, publication.yaml and Markdown bodies go through the whole load-and-check
-pipeline (publish.build.check) in this process: no exception may escape, every problem must be a
+pipeline (publish.checks.check) in this process: no exception may escape, every problem must be a
 Diagnostic with a documented code and a position, and a manuscript that checks clean must render
 to well-formed XHTML with no active content. A few random manuscripts also go through the CLI.
 
@@ -27,9 +27,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from publish.build import check
-from publish.config import ARTICLE, PUBLICATION, SECTION
+from publish.checks import check
 from publish.diagnostics import Diagnostic, Report
+from publish.source.schema import ARTICLE, PUBLICATION, SECTION
 
 DOCS = (Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md").read_text(encoding="utf-8")
 CODES = set(re.findall(r"^\| ([EW]\d{3}) \|", DOCS, flags=re.M))

@@ -8,10 +8,8 @@ import zipfile
 
 import pytest
 import yaml
+from conftest import REPO, epubcheck, epubcheck_counts, run_publish, toc_entries
 from pypdf import PdfReader
-
-from conftest import REPO, epubcheck, epubcheck_counts, run_publish
-from test_pdf import toc_entries
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +68,7 @@ def test_sample_pdf_has_every_article_where_the_toc_says(sample):
 
 
 def test_sample_page_list_follows_the_print_edition(sample):
-    from test_epub import page_list
+    from writers.epub.test_epub import page_list
 
     _, slug, _ = _titles()
     entries = page_list(sample / "build" / f"{slug}.epub")
@@ -86,7 +84,7 @@ def test_sample_screen_pdf_text_has_the_body_paragraphs_verbatim(sample):
     import html
     import subprocess
 
-    from publish.build import check
+    from publish.checks import check
     from publish.diagnostics import Report
 
     pdftotext = shutil.which("pdftotext")

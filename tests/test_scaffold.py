@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import yaml
-
 from conftest import copy_case, run_publish
+
+from publish import load
 from publish.diagnostics import Report
-from publish.manuscript import load
 from publish.scaffold import init_project, new_article
 
 

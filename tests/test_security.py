@@ -22,9 +22,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from lxml import etree
-
 from conftest import copy_case, run_publish
+from lxml import etree
 
 PASSWD = "root:x:0:0"  # the first line of /etc/passwd on every Linux system
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -71,7 +70,7 @@ def hostile_project(destination: Path) -> Path:
     styles = project / "styles"
     (styles / "print").mkdir(parents=True)
     (styles / "custom.css").write_text('h2 { background: url("http://example.com/h2.png"); }\n', encoding="utf-8")
-    template = (Path(__file__).resolve().parent.parent / "publish" / "theme" / "print" / "book.html").read_text(
+    template = (Path(__file__).resolve().parent.parent / "publish" / "writers" / "theme" / "print" / "book.html").read_text(
         encoding="utf-8")
     assert "<body>" in template
     (styles / "print" / "book.html").write_text(template.replace("<body>", "<body>\n" + TEMPLATE_INJECTION, 1),
@@ -183,7 +182,7 @@ def test_no_active_content_or_local_file_reaches_the_pdf(hostile, name):
 
 
 def test_the_fetcher_serves_declared_files_only(tmp_path, monkeypatch):
-    from publish.pdf.fetcher import ConfinedFetcher
+    from publish.writers.pdf.fetcher import ConfinedFetcher
 
     image = tmp_path / "project" / "manuscript" / "images" / "x.png"
     image.parent.mkdir(parents=True)
@@ -237,7 +236,7 @@ def test_symlinks_inside_the_project_are_fine(tmp_path):
     shutil.copy(images / "meeting.png", project / "shared.png")
     (images / "meeting.png").unlink()
     os.symlink("../../shared.png", images / "meeting.png")
-    from publish.build import check
+    from publish.checks import check
     from publish.diagnostics import Report
 
     report = Report()
@@ -257,7 +256,7 @@ def test_symlinks_inside_the_project_are_fine(tmp_path):
      "too many nodes (alias bomb?)"),
 ])
 def test_unsafe_yaml_is_refused_quickly(tmp_path, yaml_text, expected):
-    from publish.manuscript import load
+    from publish import load
 
     manuscript = tmp_path / "manuscript"
     (manuscript / "articles").mkdir(parents=True)

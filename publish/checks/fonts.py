@@ -1,0 +1,92 @@
+"""Glyph coverage: every visible character of the manuscript must have a glyph, so that no
+output prints a blank or a box. With a memo, characters already known to be covered are not
+looked at again (decoding the fonts' character maps takes ~0.4 s)."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from pathlib import Path
+
+from ..diagnostics import Report, codes
+from ..model import FontFace
+from ..source.fonts import missing_faces
+from ..store import Memo, value_sha
+
+# Characters that need no glyph: whitespace, controls, joiners and variation selectors.
+_INVISIBLE = set(range(0x00, 0x21)) | set(range(0x7F, 0xA1)) | {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF} \
+    | set(range(0xFE00, 0xFE10))
+
+
+@functools.lru_cache(maxsize=8)
+def _cmap(path: Path, stamp: tuple[int, int]) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def coverage(faces: tuple[FontFace, ...]) -> frozenset[int]:
+    covered: set[int] = set()
+    for face in faces:
+        stat = face.path.stat()
+        covered |= _cmap(face.path, (stat.st_mtime_ns, stat.st_size))
+    return frozenset(covered)
+
+
+def _installed_font_for(char: str) -> str | None:
+    if shutil.which("fc-list") is None:
+        return None
+    result = subprocess.run(["fc-list", f":charset={ord(char):x}", "family"], capture_output=True, text=True,
+                            timeout=20, check=False)
+    families = [line.split(",")[0].strip() for line in result.stdout.splitlines() if line.strip()]
+    return sorted(families)[0] if families else None
+
+
+def check_coverage(faces: tuple[FontFace, ...], texts: dict[Path, str], root: Path, report: Report,
+                   memo: Memo | None = None) -> None:
+    """Every visible character of `texts` (file → its text, for line and column) must have a glyph."""
+    missing = missing_faces(faces)
+    if missing:  # E215: reported every time, nothing remembered
+        report.add(codes.MISSING_FONTS, f"bundled fonts missing: {', '.join(missing)}", root / "fonts", 1, 1,
+                   "copy them from the publish repository's fonts/ folder")
+        return
+    key = value_sha([[f.file_name, memo.digest(f.path)] for f in faces]) if memo is not None else ""
+    known = set((memo.get("coverage", "fonts", key) or "") if memo is not None else "")
+    todo = {p: text for p, text in texts.items() if not set(text) <= known}
+    if not todo:
+        return
+    own = Report()
+    covered = coverage(faces)
+    for path, text in todo.items():
+        _check_text(path, text, covered, own)
+    report.extend(own)
+    if memo is None:
+        return
+    # A text with no diagnostic has only covered (or invisible) characters; one with a
+    # diagnostic is checked again next time so that its message is repeated.
+    flagged = {d.path for d in own.items}
+    for text_path, text in todo.items():
+        if text_path not in flagged:
+            known |= set(text)
+    memo.put("coverage", "fonts", key, "".join(sorted(known)))
+
+
+def _check_text(path: Path, text: str, covered: frozenset[int], report: Report) -> None:
+    reported: set[str] = set()
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        for col, char in enumerate(line, start=1):
+            code = ord(char)
+            if code in covered or code in _INVISIBLE or char in reported:
+                continue
+            reported.add(char)
+            installed = _installed_font_for(char)
+            if installed:
+                report.add(codes.INSTALLED_GLYPH, f"character '{char}' (U+{code:04X}) is in no bundled font; the "
+                           f"PDF takes it from the installed font '{installed}', e-readers may not have it",
+                           path, line_number, col)
+            else:
+                report.add(codes.NO_GLYPH, f"character '{char}' (U+{code:04X}) is in no bundled or installed font: "
+                           "it would print as a blank or a box", path, line_number, col,
+                           "replace it, or add a font that has it to fonts/")

@@ -1,0 +1,148 @@
+"""Every diagnostic publish can report, declared once: its code, severity, summary and docs.
+
+A call site names the code (`codes.BROKEN_LINK`) and says only what is specific to this
+occurrence (the message, the place, a hint); whether it is an error or a warning is decided
+here. docs/diagnostics.md is generated from this table (`python -m publish.diagnostics.codes`)
+and a test checks that the two agree.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str  # "E206": stable, searchable, never reused for another meaning
+    severity: Severity
+    summary: str  # a few words: "broken internal link"
+    docs: str  # what it means, for docs/diagnostics.md and `publish explain`
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def suppressible(self) -> bool:
+        """Warnings can be silenced per project (publication.yaml `suppress`); errors cannot:
+        an error means the outputs would be wrong."""
+        return self.severity is Severity.WARNING
+
+
+REGISTRY: dict[str, Code] = {}
+
+
+def _code(code: str, summary: str, docs: str) -> Code:
+    severity = Severity.ERROR if code[0] == "E" else Severity.WARNING
+    declared = Code(code, severity, summary, docs)
+    assert code not in REGISTRY, f"{code} is declared twice"
+    REGISTRY[code] = declared
+    return declared
+
+
+# -- the manuscript: publication.yaml, front matter, files (E1xx) ------------------------------
+YAML_SYNTAX = _code("E101", "YAML syntax error",
+              "YAML syntax error (publication.yaml or front matter), at the offending position")
+NO_FRONT_MATTER = _code("E102", "no front matter",
+              "an article has no front matter (`---` … `---`), or it is not closed")
+MISSING_KEY = _code("E103", "required key missing",
+              "a required key is missing or empty (`title`, `contents`)")
+WRONG_VALUE = _code("E104", "wrong value",
+              "a value has the wrong type or is out of range (e.g. `columns: 3`, a date that is not "
+                    "ISO, a page 5mm wide, a control character in a title)")
+UNKNOWN_KEY = _code("E105", "unknown key",
+              "unknown key, with a \"did you mean\" suggestion")
+DUPLICATE_ARTICLE = _code("E106", "article listed twice",
+              "an article is listed twice, or two article files differ only in case")
+MISSING_ARTICLE = _code("E107", "listed article has no file",
+              "an article listed in `contents` has no file")
+UNLISTED_ARTICLE = _code("W108", "article not listed",
+              "an article file is not listed in `contents`")
+NOT_UTF8 = _code("E109", "not UTF-8",
+              "a file is not UTF-8 (UTF-16, GBK …); a BOM and CRLF line ends are fine")
+CONTROL_CHARACTER = _code("E110", "control character",
+              "a NUL byte or another control character (U+0001–U+001F but tab and line ends, "
+                          "U+007F–U+009F, U+FFFE, U+FFFF) in a text file")
+EMPTY_MANUSCRIPT = _code("E111", "empty manuscript",
+              "the manuscript is empty (`contents` lists nothing, or publication.yaml is empty)")
+BAD_ARTICLE_NAME = _code("E112", "unusable article name",
+              "an article name that cannot be a file name in the EPUB (use lowercase ASCII)")
+UNSAFE_YAML = _code("E113", "unsafe YAML",
+              "YAML that is refused for safety: Python and other non-standard tags (`!!python/…`, "
+                    "`!!binary`, `!!set`), alias-expansion bombs, recursive aliases, nesting deeper than 50 levels")
+UNREADABLE = _code("E114", "unreadable file",
+              "a file cannot be read, or there is no manuscript/publication.yaml")
+
+# -- files the articles use, and the fonts (E2xx) ------------------------------------------------
+MISSING_FILE = _code("E201", "file not found",
+              "an image (or the cover, or the output profile) is not found, or is named by a URL")
+NOT_AN_IMAGE = _code("E202", "not a usable image",
+              "a file is not a readable image, or is truncated, or of an unsupported kind (the "
+                     "cover must be PNG or JPEG; the output profile an ICC profile)")
+IMAGE_TOO_BIG = _code("E203", "image too big",
+              "an image is larger than the limits (20 MB, 60 megapixels: a decompression bomb is "
+                      "refused before it is decoded)")
+REMOTE_RESOURCE = _code("W204", "remote resource not fetched",
+              "a remote resource (http…: an image, a `url()` or `@import` in styles/) is not "
+                        "fetched; the build never uses the network")
+OUTSIDE_PROJECT = _code("E205", "path leaves the project",
+              "a path leaves the project (`../../etc/passwd`, an absolute path, `file:`, a "
+                        "symlink in manuscript/, styles/ or fonts/ that leads out)")
+BROKEN_LINK = _code("E206", "broken internal link",
+              "an internal link points to no id")
+MISSING_FOOTNOTE = _code("E207", "footnote without definition",
+              "a footnote reference has no definition")
+NO_GLYPH = _code("E208", "character in no font",
+              "a character that no bundled or installed font has (it would print as a blank or a box)")
+LOW_RESOLUTION = _code("W209", "low image resolution",
+              "an image prints at under 300 dpi in the print PDF (its pixels over its printed size)")
+UNSAFE_SVG = _code("E210", "unsafe SVG",
+              "an SVG with a DOCTYPE, entities, scripts or external references")
+SANITIZED_HTML = _code("W211", "raw HTML sanitized",
+              "raw HTML was sanitized, or a link removed: the message lists what (`<script>`, "
+                       "`<iframe>`, `onclick`, `javascript:`/`data:` URLs, any tag or attribute outside the allowed "
+                       "set); links may go only to http(s), mailto or inside the publication")
+UNKNOWN_LANGUAGE = _code("W212", "unknown code language",
+              "a code block's language is unknown; it is not highlighted")
+NO_ALT_TEXT = _code("W213", "image without alt text",
+              "an image has no alt text")
+INSTALLED_GLYPH = _code("W214", "character only in an installed font",
+              "a character only an installed (not bundled) font has; e-readers may lack it")
+MISSING_FONTS = _code("E215", "bundled fonts missing",
+              "the bundled fonts are missing from fonts/")
+DUPLICATE_ID = _code("E216", "duplicate or reserved id",
+              "a heading's `{#id}` is used twice in an article, or is one the renderer makes itself "
+                     "(`p1`, `h1`, `fig1`, `fn1`)")
+TEMPLATE_ERROR = _code("E217", "template error",
+              "a theme template (publish/theme/ or the project's styles/) has an error, or uses "
+                       "what the sandbox forbids")
+
+# -- the build itself (E3xx) -------------------------------------------------------------------
+BUSY = _code("E302", "another build is running",
+              "another publish is building the same project")
+INTERNAL_ERROR = _code("E303", "internal error",
+              "an engine failed unexpectedly (run with `--verbose` for the details)")
+PORT_IN_USE = _code("E304", "cannot serve on the port",
+              "`publish serve` cannot listen on the port (in use?): choose another with `--port`, "
+                    "or `--port 0`")
+
+
+def table() -> str:
+    """The table of docs/diagnostics.md, in code order."""
+    rows = ["| code | severity | meaning |", "| --- | --- | --- |"]
+    rows += [f"| {c.code} | {c.severity.value} | {c.docs} |"
+             for c in sorted(REGISTRY.values(), key=lambda c: c.code[1:])]
+    return "\n".join(rows)
+
+
+def lookup(code: str) -> Code | None:
+    return REGISTRY.get(code)
+
+
+if __name__ == "__main__":
+    print(table())

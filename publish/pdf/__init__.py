@@ -1,1 +1,0 @@
-"""PDF output: WeasyPrint with a confined URL fetcher and Chinese justification."""

@@ -1,0 +1,74 @@
+"""Article readers: one per input format, chosen by the file's suffix (like pandoc's readers).
+
+A reader has two halves. `read` (used by the loader, source/) turns a file into an
+`Article` whose metadata is checked against the article schema; `render` turns that
+Article into the model's `RenderedArticle` (an XHTML fragment that keeps the markup
+contract of render/contract.py). A new format is one module with a reader class, plus
+one line in READERS; neither the loader, the memo nor make change.
+
+    class MyReader:
+        def read(self, root, name, path, section, report) -> Article | None: ...
+        def render(self, article, context: RenderContext) -> RenderedArticle: ...
+        def text(self, article) -> str: ...   # the file as the author sees it, for the glyph check
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..diagnostics import Report
+from ..model import Article, RenderedArticle
+
+
+@dataclass
+class RenderContext:
+    """What rendering one article may use besides the article: the project, where its
+    diagnostics go, and the number its first figure gets (figures are numbered across the
+    publication)."""
+
+    root: Path
+    report: Report
+    first_figure: int = 1
+
+
+class Reader(Protocol):
+    def read(self, root: Path, name: str, path: Path, section: str | None, report: Report) -> Article | None: ...
+
+    def render(self, article: Article, context: RenderContext) -> RenderedArticle: ...
+
+    def text(self, article: Article) -> str: ...
+
+
+@dataclass(frozen=True)
+class ReaderSpec:
+    suffixes: tuple[str, ...]  # lower case, with the dot
+    ref: str  # "module:class", imported on first use
+    libraries: tuple[str, ...] = ()  # top-level modules its output depends on: their versions key the memo
+
+
+READERS = (
+    ReaderSpec((".md", ".markdown"), "publish.render.markdown:MarkdownReader",
+               ("markdown_it", "mdit_py_plugins", "pygments", "nh3")),
+)
+
+
+def load(ref: str) -> object:
+    module, _, attribute = ref.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def readers() -> dict[str, Reader]:
+    """suffix → a reader instance, for every registered reader."""
+    found: dict[str, Reader] = {}
+    for spec in READERS:
+        reader = load(spec.ref)()  # type: ignore[operator]
+        for suffix in spec.suffixes:
+            found[suffix] = reader
+    return found
+
+
+def spec_for(path: Path) -> ReaderSpec:
+    return next(spec for spec in READERS if path.suffix.lower() in spec.suffixes)

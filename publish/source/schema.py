@@ -1,0 +1,232 @@
+"""Schemas of publication.yaml and of article front matter.
+
+Each key is declared once with its kind and what it means; `check` converts a YAML
+mapping to clean Python values and reports every problem (missing, wrong type, unknown
+key with a "did you mean") at the key's own line and column. docs/manuscript-format.md
+documents every key declared here (a test checks it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Report, Suppression, codes
+from ..diagnostics.codes import lookup
+from .yamlsource import YamlDoc
+
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
+_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+# Characters no output can carry: controls (XML forbids most of them) and lone surrogates,
+# which YAML escapes such as \a and \ud800 in double-quoted strings can produce.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+MAX_TEXT = 2000  # characters in one metadata value: a summary is a paragraph, not a chapter
+
+
+class Invalid(Exception):
+    """A value has the wrong kind; the message says what was expected."""
+
+
+def text(value: Any) -> str:
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        raise Invalid("expected text")
+    if isinstance(value, (dt.date, int, float)):
+        return str(value)
+    result = str(value).strip()
+    if not result:
+        raise Invalid("must not be empty")
+    bad = _UNPRINTABLE.search(result)
+    if bad:
+        raise Invalid(f"contains the control character U+{ord(bad.group()):04X}")
+    if len(result) > MAX_TEXT:
+        raise Invalid(f"is longer than {MAX_TEXT} characters")
+    return result
+
+
+def texts(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (text(value),)
+    if not isinstance(value, list):
+        raise Invalid("expected a list of text")
+    return tuple(text(v) for v in value)
+
+
+def date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise Invalid("expected an ISO date such as 2020-02-15")
+
+
+def lang(value: Any) -> str:
+    if not isinstance(value, str) or not _LANG.fullmatch(value):
+        raise Invalid("expected a BCP 47 language tag such as zh-CN")
+    return value
+
+
+def slug(value: Any) -> str:
+    if not isinstance(value, str) or not _SLUG.fullmatch(value) or len(value) > 100:
+        raise Invalid("expected ASCII letters, digits, '.', '-' or '_' (it names the output files)")
+    return value
+
+
+def columns(value: Any) -> int:
+    if isinstance(value, bool) or value not in (1, 2):
+        raise Invalid("expected 1 or 2")
+    return int(value)
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("expected true or false")
+    return value
+
+
+def _length(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    match = _LENGTH.match(str(value))
+    if not match:
+        raise Invalid("expected a length such as 210mm, 21cm or 8.5in")
+    return float(match.group(1)) * _MM[match.group(2)]
+
+
+def length_mm(value: Any) -> float:
+    """A page side: from a business card to a poster."""
+    result = _length(value)
+    if not 50 <= result <= 1200:
+        raise Invalid("expected a page side between 50mm and 1200mm")
+    return result
+
+
+def bleed_mm(value: Any) -> float:
+    result = _length(value)
+    if not 0 <= result <= 20:
+        raise Invalid("expected a bleed between 0mm and 20mm (3mm is usual)")
+    return result
+
+
+def anything(value: Any) -> Any:
+    return value
+
+
+def suppressions(value: Any) -> tuple[Suppression, ...]:
+    """A warning code (everywhere), or a code, a space and a file glob (only in those files)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise Invalid("expected a list of warning codes, e.g. [W209, W213]")
+    found = []
+    for item in value:
+        code, _, files = text(item).partition(" ")
+        known = lookup(code.upper())
+        if known is None:
+            raise Invalid(f"{code} is no diagnostic code (see docs/diagnostics.md)")
+        if not known.suppressible:
+            raise Invalid(f"{known.code} is an error, which cannot be suppressed; only warnings can")
+        found.append(Suppression(known.code, files.strip() or None))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Key:
+    convert: Callable[[Any], Any]
+    doc: str  # what the key means: docs/manuscript-format.md says the same
+    required: bool = False
+
+
+PAGE = {
+    "width": Key(length_mm, "the trim width (210mm)"),
+    "height": Key(length_mm, "the trim height (285mm)"),
+    "bleed": Key(bleed_mm, "the bleed around the trim of the print PDF (3mm)"),
+    "recto_openers": Key(boolean, "every article opens on a right-hand page"),
+    "output_profile": Key(text, "the printer's ICC profile: the print PDF's PDF/X output intent"),
+}
+
+PUBLICATION = {
+    "title": Key(text, "the publication's title", required=True),
+    "subtitle": Key(text, "a line under the title"),
+    "edition": Key(text, "the printed edition (2020年2月号)"),
+    "number": Key(text, "the issue number (总第195期)"),
+    "date": Key(date, "ISO date; also fixes dcterms:modified of the EPUB"),
+    "language": Key(lang, "BCP 47 language tag (zh-CN)"),
+    "running_head": Key(text, "the verso running head of the PDF; default \"<title> <edition>\""),
+    "authors": Key(texts, "the book's authors"),
+    "editors": Key(texts, "the editors"),
+    "publisher": Key(text, "the publisher"),
+    "identifier": Key(text, "ISSN/ISBN URN; default a urn:uuid derived from title + edition"),
+    "rights": Key(text, "the copyright line"),
+    "slug": Key(slug, "output file name: build/<slug>.epub; default derived from the identifier"),
+    "cover": Key(text, "the cover image (PNG or JPEG); default drawn from the masthead data"),
+    "page": Key(anything, "print geometry: the keys of PAGE"),  # checked against PAGE
+    "suppress": Key(suppressions, "warnings the project accepts: codes, each optionally with a file glob"),
+    "contents": Key(anything, "the printed order: article names and sections", required=True),  # source/contents.py
+}
+
+ARTICLE = {
+    "title": Key(text, "the article's title", required=True),
+    "kicker": Key(text, "the line above the title"),
+    "subtitle": Key(text, "the line below the title"),
+    "authors": Key(texts, "the byline"),
+    "author_note": Key(text, "printed at the end, in parentheses"),
+    "source": Key(text, "printed at the end: 资料来源：…"),
+    "summary": Key(text, "the standfirst (导语), one paragraph"),
+    "date": Key(date, "ISO date"),
+    "lang": Key(lang, "BCP 47 language tag, if not the publication's"),
+    "columns": Key(columns, "the PDF body in 1 or 2 columns"),
+}
+
+SECTION = {
+    "title": Key(text, "the section's (栏目) title", required=True),
+    "title_en": Key(text, "its English title, shown beside it"),
+    "articles": Key(anything, "the section's article names", required=True),
+}
+
+
+def check(doc: YamlDoc, base: tuple, schema: dict[str, Key], report: Report, path: Path,
+          line_offset: int = 0, what: str = "") -> dict[str, Any]:
+    """Convert the mapping at `base` in `doc` by `schema`; report every problem."""
+    mapping = doc.data
+    for key in base:
+        mapping = mapping[key]
+    if not isinstance(mapping, dict):
+        line, col = doc.mark(base, line_offset)
+        report.add(codes.WRONG_VALUE, f"{what or 'this'} must be a mapping of keys to values", path, line, col)
+        return {}
+    clean: dict[str, Any] = {}
+    for key, value in mapping.items():
+        line, col = doc.mark(base + (key,), line_offset)
+        spec = schema.get(key) if isinstance(key, str) else None
+        if spec is None:
+            close = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(schema)
+            report.add(codes.UNKNOWN_KEY, f"unknown key '{key}'", path, line, col, hint)
+            continue
+        if value is None or (spec.required and isinstance(value, str) and not value.strip()):
+            if spec.required:
+                report.add(codes.MISSING_KEY, f"'{key}' is required and must not be empty", path, line, col)
+            continue
+        try:
+            clean[key] = spec.convert(value)
+        except Invalid as exc:
+            shown = repr(value) if len(repr(value)) < 40 else repr(value)[:37] + "..."
+            report.add(codes.WRONG_VALUE, f"'{key}': {exc} (got {shown})", path, line, col)
+    for key, spec in schema.items():
+        if spec.required and key not in mapping:
+            line, col = doc.mark(base, line_offset)
+            report.add(codes.MISSING_KEY, f"missing required key '{key}'" + (f" in {what}" if what else ""),
+                         path, line, col)
+    return clean

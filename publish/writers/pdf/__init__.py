@@ -1,0 +1,61 @@
+"""The PDF writer: one WeasyPrint layout of the whole publication (writer.py), written as the
+screen PDF (tagged, PDF/UA-1) and the print PDF (trim, bleed, crop marks, PDF/X-4), painted
+once for both (variants.py). The print layout provides the page marks of the EPUB's page-list.
+
+The engine extensions, each pinned to WeasyPrint 70 (engine.py) and tested on its own:
+autospace and justify (Chinese typography as Pango attributes), anchors, pagestyles and
+pagerefs (three steps that were quadratic in the page count), images (PNGs copied as they
+are), variants (one painting, two files).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from ...diagnostics import PublishError, Report
+from ...model import Book
+from ...store import write_bytes
+from ..registry import BY_NAME
+from ..target import Event, Job, Provided, Result, Sink, WriterOptions, Written
+from ..theme import load_theme
+from .progress import observe_layout
+
+
+def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[Result]:
+    """One layout, then the job's PDF variants written from it (painted once for both)."""
+    from .writer import lay_out
+
+    started = time.perf_counter()
+    report = Report()
+    targets = dict(job.outputs)
+    with observe_layout(job.outputs[0][1].name, sink, job.expected_pages):
+        layout = lay_out(book, load_theme(book.publication.root), report, options.modified,
+                         bleed="pdf-print" in targets)
+    if report.errors:
+        raise PublishError(report)
+    if layout.bleed:
+        yield Provided("page-marks", layout.marks, layout.pages, time.perf_counter() - started, tuple(report.items))
+        report = Report()
+    # The print PDF first: it is what the EPUB's page-list points to.
+    order = sorted(targets, key=lambda t: t != "pdf-print")
+    for target in order:
+        sink(Event(targets[target].name, "writing PDF"))
+    variants = {target: BY_NAME[target].variant or "" for target in order}
+    written = layout.write_all(tuple(variants.values()))
+    for target in order:
+        path, data = targets[target], written[variants[target]].data
+        sink(Event(path.name, "writing"))
+        write_bytes(path, data)
+        yield Written(target, len(data), layout.pages, time.perf_counter() - started, tuple(report.items))
+        report = Report()
+
+
+def page_marks(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[Result]:
+    """Only the print layout's page marks, for an EPUB built without a print PDF to take them from."""
+    from .writer import lay_out
+
+    started = time.perf_counter()
+    with observe_layout(f"{job.outputs[0][1].name} (page-list)", sink, job.expected_pages):
+        layout = lay_out(book, load_theme(book.publication.root), Report(), options.modified)
+    yield Provided("page-marks", layout.marks, layout.pages, time.perf_counter() - started)
