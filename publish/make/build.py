@@ -12,26 +12,15 @@ import contextlib
 import fcntl
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import PublishError, Report, codes
 from ..writers.registry import BY_NAME
 from ..writers.target import Sink, ignore
 from .plan import remove_temporaries
-from .schedule import Output, Run
+from .schedule import BuildOptions, Output, Run
 
 ALL = tuple(BY_NAME)
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    targets: tuple[str, ...] = ALL
-    force: bool = False
-    dry_run: bool = False
-    embed_fonts: bool = True
-    strict: bool = False
-    jobs: int = 1  # jobs run at the same time, each in its own process when > 1
 
 
 @contextlib.contextmanager

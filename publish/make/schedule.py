@@ -17,12 +17,21 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import PublishError, Report
-from ..model import Book
 from ..store import Memo, value_sha
 from ..writers.registry import BY_NAME, PROVISIONS
 from ..writers.target import Event, Job, Provided, Provision, Sink, Target, WriterOptions, Written
 from . import plan as planning
 from .state import State
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    targets: tuple[str, ...] = tuple(BY_NAME)
+    force: bool = False
+    dry_run: bool = False
+    embed_fonts: bool = True
+    strict: bool = False
+    jobs: int = 1  # jobs run at the same time, each in its own process when > 1
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,7 @@ def _order(names: list[str]) -> list[str]:
 
 
 class Run:
-    def __init__(self, root: Path, requested: tuple[str, ...], options: Any, report: Report, sink: Sink):
+    def __init__(self, root: Path, requested: tuple[str, ...], options: BuildOptions, report: Report, sink: Sink):
         self.root, self.requested, self.options, self.report, self.sink = root, requested, options, report, sink
         self.build_dir = root / "build"
         self.state = State.load(self.build_dir)
@@ -254,4 +263,4 @@ def _codec(provision: Provision) -> Any:
     return importlib.import_module(provision.codec)
 
 
-__all__ = ["Book", "Output", "Run", "modified_time"]
+__all__ = ["BuildOptions", "Output", "Run", "modified_time"]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ...model import Book, PageMark
 from ...store import write_bytes
-from ..target import Event, Job, Provided, Result, Sink, WriterOptions, Written
+from ..target import Event, Job, Result, Sink, WriterOptions, Written
 from ..theme import load_theme
 
 
@@ -41,4 +41,4 @@ def warm_fonts(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iter
     yield from ()
 
 
-__all__ = ["Provided", "build", "warm_fonts"]
+__all__ = ["build", "warm_fonts"]
