@@ -118,6 +118,12 @@ MISSING_FONTS = _code("E215", "bundled fonts missing",
 DUPLICATE_ID = _code("E216", "duplicate or reserved id",
               "a heading's `{#id}` is used twice in an article, or is one the renderer makes itself "
                      "(`p1`, `h1`, `fig1`, `fn1`)")
+BAD_FORMULA = _code("E218", "formula not understood",
+              "a TeX formula (`$…$`, `$$…$$`, `\\begin{align}`) that cannot be read: unbalanced braces, an unknown "
+              "command or environment")
+UNSUPPORTED_CONSTRUCT = _code("W219", "construct not supported",
+              "syntax of another tool that publish does not support (mdBook `{{#…}}`, GitBook `{% … %}`, `[TOC]`, "
+              "MyST directives, unknown `:::` containers): printed as it is written")
 TEMPLATE_ERROR = _code("E217", "template error",
               "a theme template (publish/theme/ or the project's styles/) has an error, or uses "
                        "what the sandbox forbids")

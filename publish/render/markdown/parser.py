@@ -1,17 +1,23 @@
-"""The Markdown parser: markdown-it-py (CommonMark, tables, strikethrough) with mdit-py-plugins
-(footnotes, the pullquote and sidebar containers) and three token transforms of our own:
-figures with captions and credits, `{#id}` on headings, and block lines on inline tokens."""
+"""The Markdown parser: markdown-it-py (CommonMark, GitHub tables, strikethrough) with
+mdit-py-plugins (footnotes, the pullquote and sidebar containers, MkDocs admonitions, TeX
+math, attribute lists) and our own rules: content tabs (tabs.py), heading ids (headings.py),
+figures with captions and credits, and block lines on inline tokens."""
 
 from __future__ import annotations
 
-import re
-
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.amsmath import amsmath_plugin
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ...cjk.chars import CREDIT
+from .blocks import title_admonitions
+from .headings import heading_ids
+from .tabs import tabs_plugin
 
 
 def parser() -> MarkdownIt:
@@ -23,13 +29,18 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=False)
     md.use(container_plugin, "pullquote")
     md.use(container_plugin, "sidebar")
+    md.use(admon_plugin)
+    md.use(tabs_plugin)
+    # Pandoc's rule for $: no space inside the delimiters, no digit after the closing one, so
+    # that "5$ 和 10$" stays text.
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    md.use(amsmath_plugin)
+    md.use(attrs_plugin)  # `![图](a.png){ width="60%" .wide }`, also on links and code spans
+    md.core.ruler.before("inline", "admonition_titles", title_admonitions)
     md.core.ruler.push("figures", _mark_figures)
-    md.core.ruler.push("heading_ids", _heading_ids)
+    md.core.ruler.push("heading_ids", heading_ids)
     md.core.ruler.push("child_lines", _child_lines)
     return md
-
-
-HEADING_ID = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
 
 
 def _child_lines(state) -> None:
@@ -38,20 +49,6 @@ def _child_lines(state) -> None:
         if token.type == "inline" and token.map:
             for child in token.children or []:
                 child.map = child.map or token.map
-
-
-def _heading_ids(state) -> None:
-    """`## 小标题 {#anchor}` sets the heading's id, as in pandoc and markdown-it-anchor."""
-    for i, token in enumerate(state.tokens):
-        if token.type != "heading_open":
-            continue
-        inline = state.tokens[i + 1]
-        last = inline.children[-1] if inline.children else None
-        if last is not None and last.type == "text":
-            match = HEADING_ID.search(last.content)
-            if match:
-                last.content = last.content[:match.start()]
-                token.attrSet("id", match.group(1))
 
 
 def _mark_figures(state) -> None:

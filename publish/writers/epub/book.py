@@ -43,6 +43,8 @@ class _Package:
             xhtml = self.theme.render(template, pub=pub, lang=pub.language, **context)
         item = self.epub.EpubItem(uid=uid, file_name=file_name, media_type="application/xhtml+xml",
                                   content=xhtml.encode("utf-8"))
+        if "<math" in xhtml:  # EPUB 3: a document with MathML says so in the manifest
+            item.properties = ["mathml"]
         self.book.add_item(item)
         self.documents.append(item.content)
         return item

@@ -31,7 +31,7 @@ def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[
     targets = dict(job.outputs)
     with observe_layout(job.outputs[0][1].name, sink, job.expected_pages):
         layout = lay_out(book, load_theme(book.publication.root), report, options.modified,
-                         bleed="pdf-print" in targets)
+                         bleed="pdf-print" in targets, cache=options.cache)
     if report.errors:
         raise PublishError(report)
     if layout.bleed:
@@ -57,5 +57,5 @@ def page_marks(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iter
 
     started = time.perf_counter()
     with observe_layout(f"{job.outputs[0][1].name} (page-list)", sink, job.expected_pages):
-        layout = lay_out(book, load_theme(book.publication.root), Report(), options.modified)
+        layout = lay_out(book, load_theme(book.publication.root), Report(), options.modified, cache=options.cache)
     yield Provided("page-marks", layout.marks, layout.pages, time.perf_counter() - started)

@@ -22,7 +22,7 @@ from ...diagnostics import Report, codes
 from ...model import Book, FontFace, ImageInfo, PageMark, Publication
 from ..theme import Theme
 from ..xhtml import font_face_css, sections_of
-from . import anchors, autospace, justify, pagerefs, pagestyles, variants
+from . import anchors, autospace, justify, math, pagerefs, pagestyles, variants
 from . import images as pngs
 from .fetcher import ConfinedFetcher
 from .pagemap import page_marks
@@ -104,9 +104,11 @@ class Layout:
         return results
 
 
-def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, bleed: bool = True) -> Layout:
+def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, bleed: bool = True,
+            cache: Path | None = None) -> Layout:
     """Lay the publication out (with the print page's bleed unless only a screen PDF is wanted);
-    `modified` is the date the PDFs carry (never the clock, for reproducible files)."""
+    `modified` is the date the PDFs carry (never the clock, for reproducible files); `cache`
+    keeps what is slow to make again (the drawn formulas)."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -127,7 +129,7 @@ def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, ble
     keywords = "、".join(s.title for s in pub.sections if s.title)
     html_text = theme.render("print/book.html", pub=pub, articles=rendered, sections=sections,
                              cover_href=cover_href, keywords=keywords)
-    html_text = anchors.linked_anchors(autospace.to_attributes(html_text))
+    html_text = anchors.linked_anchors(autospace.to_attributes(math.to_svg(html_text, faces, cache)))
     fetcher = ConfinedFetcher(files)
     # Like fonts, @color-profile rules are honoured only through one shared registry.
     font_config = FontConfiguration()
