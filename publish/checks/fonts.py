@@ -4,6 +4,7 @@ looked at again (decoding the fonts' character maps takes ~0.4 s)."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import shutil
 import subprocess
@@ -35,13 +36,37 @@ def coverage(faces: tuple[FontFace, ...]) -> frozenset[int]:
     return frozenset(covered)
 
 
-def _installed_font_for(char: str) -> str | None:
+@functools.lru_cache(maxsize=1)
+def _installed() -> tuple[tuple[str, tuple[tuple[int, int], ...]], ...]:
+    """Every installed font's family and character ranges, from one fc-list call (asking
+    fontconfig once per character took minutes on a Traditional Chinese book)."""
     if shutil.which("fc-list") is None:
-        return None
-    result = subprocess.run(["fc-list", f":charset={ord(char):x}", "family"], capture_output=True, text=True,
-                            timeout=20, check=False)
-    families = [line.split(",")[0].strip() for line in result.stdout.splitlines() if line.strip()]
-    return sorted(families)[0] if families else None
+        return ()
+    result = subprocess.run(["fc-list", "--format", "%{family[0]}\t%{charset}\n"], capture_output=True, text=True,
+                            timeout=60, check=False)
+    fonts = []
+    for line in result.stdout.splitlines():
+        family, _, charset = line.partition("\t")
+        ranges = []
+        for part in charset.split():
+            low, _, high = part.partition("-")
+            try:
+                ranges.append((int(low, 16), int(high or low, 16)))
+            except ValueError:
+                continue
+        if family.strip() and ranges:
+            fonts.append((family.strip(), tuple(ranges)))
+    return tuple(sorted(fonts))
+
+
+def _installed_font_for(char: str) -> str | None:
+    """The first installed family (in name order) that has a glyph for `char`."""
+    code = ord(char)
+    for family, ranges in _installed():
+        index = bisect.bisect_right(ranges, (code, 0x10FFFF)) - 1
+        if index >= 0 and ranges[index][0] <= code <= ranges[index][1]:
+            return family
+    return None
 
 
 def check_coverage(faces: tuple[FontFace, ...], texts: dict[Path, str], root: Path, report: Report,

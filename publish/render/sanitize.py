@@ -21,6 +21,7 @@ from lxml import html as lxml_html
 _TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
 _ATTRIBUTE = re.compile(r"""\s([^\s"'<>/=]+)\s*=""")
 _SCRIPT_URL = re.compile(r"=\s*[\"']?\s*(?:(?:java|vb)\s*script|data)\s*:", re.I)
+_FILE_URL = re.compile(r"=\s*[\"']?\s*file\s*:", re.I)
 LINK_SCHEMES = {"http", "https", "mailto"}
 ALLOWED_TAGS = {"a", "abbr", "b", "br", "cite", "code", "del", "dfn", "em", "i", "img", "ins", "kbd", "mark", "q",
                 "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "u", "var", "wbr",
@@ -126,4 +127,6 @@ def removed_parts(raw: str) -> list[str]:
                 removed.append(attribute.lower())
         if _SCRIPT_URL.search(tag_text) and "a script or data: URL" not in removed:
             removed.append("a script or data: URL")
+        if _FILE_URL.search(tag_text) and "a file: URL" not in removed:
+            removed.append("a file: URL")
     return removed

@@ -22,7 +22,7 @@ ADMONITION_TITLES = {"note": "注意", "abstract": "摘要", "summary": "摘要"
                      "missing": "缺失", "danger": "危险", "error": "错误", "bug": "缺陷", "example": "示例",
                      "quote": "引用", "cite": "引用"}
 _FOREIGN = (  # (pattern at the start of a paragraph, what it is)
-    (re.compile(r"\{\{#(\w+)"), "mdBook {{#{}}}"),
+    (re.compile(r"\{\{#(\w+)"), "mdBook {{{{#{}}}}}"),
     (re.compile(r"\{%-?\s*(\w+)"), "a template tag {{% {} %}}"),
     (re.compile(r"\[\[?(TOC|toc)\]\]?\s*$"), "a [{}] marker"),
     (re.compile(r":{3,}\s*\{?(\w[\w-]*)"), "a ::: {} container"),

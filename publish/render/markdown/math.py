@@ -25,6 +25,21 @@ class MathError(ValueError):
     pass
 
 
+# latex2mathml's exceptions, said as an author would understand them.
+_PROBLEMS = {
+    "NoAvailableTokensError": "it ends too early: a brace not closed, or a command without its argument",
+    "DenominatorNotFoundError": "a fraction without its denominator",
+    "NumeratorNotFoundError": "a fraction without its numerator",
+    "DoubleSubscriptsError": "two subscripts in a row (x_a_b): group them, x_{ab}",
+    "DoubleSuperscriptsError": "two superscripts in a row (x^a^b): group them, x^{ab}",
+    "ExtraLeftOrMissingRightError": "a \\left without its \\right",
+    "MissingEndError": "a \\begin{…} without its \\end{…}",
+    "MissingSuperScriptOrSubscriptError": "a ^ or _ with nothing after it",
+    "LimitsMustFollowMathOperatorError": "\\limits after something that is no operator",
+    "InvalidAlignmentError": "an array's column alignment is not l, c or r",
+}
+
+
 def _circled(match: re.Match) -> str:
     number = int(match.group(1))
     return rf"\text{{{chr(0x2460 + number - 1)}}}" if 1 <= number <= 20 else match.group(0)
@@ -49,8 +64,8 @@ def to_mathml(tex: str, display: bool) -> str:
     try:
         mathml = convert(prepare(source), display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises its own kinds and plain ones for bad TeX
-        raise MathError(f"cannot read the formula ({exc.__class__.__name__}{': ' + str(exc) if str(exc) else ''})"
-                        ) from None
+        problem = _PROBLEMS.get(exc.__class__.__name__) or f"cannot read it ({exc.__class__.__name__}: {exc})"
+        raise MathError(problem) from None
     unknown = _UNKNOWN.search(mathml)
     if unknown:
         raise MathError(f"unknown command \\{unknown.group(1)}")
