@@ -204,10 +204,10 @@ def pandoc_css(project: Path) -> Path:
     css.write_text(
         "\n".join(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
                   f'src: url("{(fonts / name).as_uri()}"); }}'
-                  for name, family, weight in (("NotoSerifSC-Regular.otf", "Bench Serif", 400),
-                                               ("NotoSerifSC-Bold.otf", "Bench Serif", 700),
-                                               ("NotoSansSC-Regular.otf", "Bench Sans", 400),
-                                               ("NotoSansSC-Bold.otf", "Bench Sans", 700)))
+                  for name, family, weight in (("NotoSerifCJKPublish-Regular.otf", "Bench Serif", 400),
+                                               ("NotoSerifCJKPublish-Bold.otf", "Bench Serif", 700),
+                                               ("NotoSansCJKPublish-Regular.otf", "Bench Sans", 400),
+                                               ("NotoSansCJKPublish-Bold.otf", "Bench Sans", 700)))
         + '\nbody { font-family: "Bench Serif"; } h1, h2, h3 { font-family: "Bench Sans"; }\n'
         + "@page { size: 210mm 285mm; margin: 20mm; }\n", encoding="utf-8")
     return css

@@ -91,6 +91,7 @@ class Publication:
     cover: Asset | None = None  # the cover image, as publication.yaml names it
     page: PageGeometry = field(default_factory=PageGeometry)
     suppress: tuple[Suppression, ...] = ()  # warnings the project has accepted
+    fonts: tuple[FallbackFont, ...] = ()  # fonts the project adds, in the order they are tried
 
     @property
     def manuscript(self) -> Path:
@@ -159,12 +160,27 @@ class FontFace:
     """A font file of the project (fonts/) or of publish, under the family name the themes use."""
 
     path: Path
-    family: str  # "Publish Serif", "Publish Sans"
+    family: str  # "Publish Serif", "Publish Sans"; a fallback's own: "Publish Serif Fallback 1"
     weight: int
+    backs: str | None = None  # a fallback: the theme's family it backs up, for what that one lacks
 
     @property
     def file_name(self) -> str:
-        return self.path.name
+        """Its name inside the outputs: a fallback's names the family it serves, since one file
+        may back several (and gets a subset of its own for each in the EPUB)."""
+        if self.backs is None:
+            return self.path.name
+        return self.family.replace(" ", "-") + "-" + self.path.name
+
+
+@dataclass(frozen=True)
+class FallbackFont:
+    """A font the project adds (publication.yaml `fonts: fallback:`) for characters the bundled
+    fonts lack: rare characters, another script."""
+
+    path: Path
+    families: tuple[str, ...]  # the theme's families it backs: "Publish Serif", "Publish Sans" …
+    weight: int = 400
 
 
 @dataclass(frozen=True)

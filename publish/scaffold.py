@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from .diagnostics import Report, codes
-from .source.fonts import FACES, TOOL_FONTS
 
 PUBLICATION = """title: {title}
 edition: 创刊号
@@ -18,6 +16,17 @@ contents:
   - title: 专栏
     title_en: Column
     articles: [welcome]
+"""
+
+FONTS_README = """# Fonts of this project
+
+publish sets the book in its bundled fonts (Noto Serif/Sans CJK, for Simplified and Traditional
+Chinese and Japanese). A font file here with the name of a bundled one replaces it; a font for
+characters they lack is named in manuscript/publication.yaml:
+
+    fonts:
+      fallback:
+        - file: fonts/MyRareCharacters.otf
 """
 
 ARTICLE = """---
@@ -42,11 +51,9 @@ def init_project(directory: Path) -> None:
     (directory / "manuscript" / "articles" / "welcome.md").write_text(
         ARTICLE.format(title="欢迎", body="这是第一篇文章。编辑它，然后运行 publish。"), encoding="utf-8")
     (directory / "styles" / "custom.css").write_text("/* Your CSS, added after the theme's. */\n", encoding="utf-8")
-    for file_name, _, _ in FACES:
-        shutil.copy2(TOOL_FONTS / file_name, directory / "fonts" / file_name)
-    for extra in ("OFL.txt", "README.md"):
-        if (TOOL_FONTS / extra).is_file():
-            shutil.copy2(TOOL_FONTS / extra, directory / "fonts" / extra)
+    # The bundled fonts stay where publish keeps them (40 MB: no copy in every project); fonts/
+    # is for the project's own, which win file by file, and for fallbacks it names.
+    (directory / "fonts" / "README.md").write_text(FONTS_README, encoding="utf-8")
     (directory / ".gitignore").write_text("build/\n", encoding="utf-8")
 
 

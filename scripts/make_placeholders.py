@@ -24,7 +24,7 @@ MANUSCRIPT = ROOT / "manuscript"
 WIDTH = 2100
 SCALE = WIDTH / 900  # the drawing below was designed at 900 px
 FONTS = [
-    (ROOT / "fonts" / "NotoSansSC-Regular.otf", 0),
+    (ROOT / "fonts" / "NotoSansCJKPublish-Regular.otf", 0),
     (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 2),
 ]
 REF_RE = re.compile(r"\]\((?:\.\./)?images/([a-z0-9-]+-(\d+)x(\d+)\.png)\)")

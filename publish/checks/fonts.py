@@ -15,9 +15,10 @@ from ..model import FontFace
 from ..source.fonts import missing_faces
 from ..store import Memo, value_sha
 
-# Characters that need no glyph: whitespace, controls, joiners and variation selectors.
-_INVISIBLE = set(range(0x00, 0x21)) | set(range(0x7F, 0xA1)) | {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF} \
-    | set(range(0xFE00, 0xFE10))
+# Characters that need no glyph: whitespace, controls, joiners, variation selectors and the
+# invisible math operators (U+2061 function application …).
+_INVISIBLE = (set(range(0x00, 0x21)) | set(range(0x7F, 0xA1)) | {0x200B, 0x200C, 0x200D, 0xFEFF}
+              | set(range(0x2060, 0x2065)) | set(range(0xFE00, 0xFE10)))
 
 
 @functools.lru_cache(maxsize=8)
@@ -114,4 +115,5 @@ def _check_text(path: Path, text: str, covered: frozenset[int], report: Report) 
             else:
                 report.add(codes.NO_GLYPH, f"character '{char}' (U+{code:04X}) is in no bundled or installed font: "
                            "it would print as a blank or a box", path, line_number, col,
-                           "replace it, or add a font that has it to fonts/")
+                           "replace it, or put a font that has it in fonts/ and name it in publication.yaml "
+                           "(fonts: fallback: - file: fonts/…), see docs/manuscript-format.md")

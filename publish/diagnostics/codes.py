@@ -124,6 +124,9 @@ BAD_FORMULA = _code("E218", "formula not understood",
 UNSUPPORTED_CONSTRUCT = _code("W219", "construct not supported",
               "syntax of another tool that publish does not support (mdBook `{{#…}}`, GitBook `{% … %}`, `[TOC]`, "
               "MyST directives, unknown `:::` containers): printed as it is written")
+BAD_FONT = _code("E220", "not a usable font",
+              "a font file of fonts/ or of publication.yaml's `fonts:` that cannot be read (damaged, or no "
+              "OpenType/TrueType font)")
 TEMPLATE_ERROR = _code("E217", "template error",
               "a theme template (publish/theme/ or the project's styles/) has an error, or uses "
                        "what the sandbox forbids")

@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..diagnostics import Report, codes
-from ..model import Asset, PageGeometry, Publication, Section
+from ..model import Asset, FallbackFont, PageGeometry, Publication, Section
 from . import schema
 from .contents import ArticleSource, load_contents
+from .fonts import font_problem
 from .frontmatter import parse_yaml, read_text
 from .identity import identify
 from .sandbox import OutsideProject, Unusable, css_references, escaping_links, find_file, is_remote, read_bytes
@@ -101,6 +102,35 @@ def _page(meta: dict, doc: YamlDoc, root: Path, pub_path: Path, report: Report) 
     )
 
 
+def _fonts(meta: dict, doc: YamlDoc, root: Path, pub_path: Path, report: Report) -> tuple[FallbackFont, ...]:
+    """publication.yaml's `fonts: fallback:`: each file in the project and a font one can read."""
+    if "fonts" not in meta:
+        return ()
+    declared = schema.check(doc, ("fonts",), schema.FONTS, report, pub_path, what="fonts")
+    entries = declared.get("fallback")
+    if entries is None:
+        return ()
+    if not isinstance(entries, list):
+        line, col = doc.mark(("fonts", "fallback"))
+        report.add(codes.WRONG_VALUE, "'fallback' must be a list of fonts ({file: fonts/…})", pub_path, line, col)
+        return ()
+    found = []
+    for index, _ in enumerate(entries):
+        where = ("fonts", "fallback", index)
+        entry = schema.check(doc, where, schema.FALLBACK, report, pub_path, what="a fallback font")
+        path = _existing(root, root, entry.get("file"), doc, (*where, "file"), pub_path, report)
+        if path is None:
+            continue
+        problem = font_problem(path)
+        if problem:
+            line, col = doc.mark((*where, "file"))
+            report.add(codes.BAD_FONT, f"{path.name} is not a usable font: {problem}", pub_path, line, col,
+                       "give an OpenType (.otf) or TrueType (.ttf) file")
+            continue
+        found.append(FallbackFont(path, entry.get("for", ("Publish Serif", "Publish Sans")), entry.get("weight", 400)))
+    return tuple(found)
+
+
 def load(root: Path, readers: Mapping[str, ArticleSource]) -> tuple[Publication | None, Report]:
     """Load and validate the manuscript of the project at `root`; `readers` by file suffix (".md")."""
     report = Report()
@@ -124,6 +154,7 @@ def load(root: Path, readers: Mapping[str, ArticleSource]) -> tuple[Publication 
     page = _page(meta, doc, root, pub_path, report)
     cover = _cover(root, _existing(root, manuscript, meta.get("cover"), doc, ("cover",), pub_path, report), doc,
                    pub_path)
+    fonts = _fonts(meta, doc, root, pub_path, report)
     sections: tuple[Section, ...] = ()
     if isinstance(doc.data, dict) and doc.data.get("contents") is not None:
         sections = load_contents(doc, root, pub_path, readers, report)
@@ -150,6 +181,7 @@ def load(root: Path, readers: Mapping[str, ArticleSource]) -> tuple[Publication 
         cover=cover,
         page=page,
         suppress=meta.get("suppress", ()),
+        fonts=fonts,
     )
     return publication, report
 

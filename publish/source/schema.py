@@ -173,6 +173,7 @@ PUBLICATION = {
     "cover": Key(text, "the cover image (PNG or JPEG); default drawn from the masthead data"),
     "page": Key(anything, "print geometry: the keys of PAGE"),  # checked against PAGE
     "suppress": Key(suppressions, "warnings the project accepts: codes, each optionally with a file glob"),
+    "fonts": Key(anything, "fonts the project adds: the keys of FONTS"),  # checked against FONTS
     "contents": Key(anything, "the printed order: article names and sections", required=True),  # source/contents.py
 }
 
@@ -187,6 +188,34 @@ ARTICLE = {
     "date": Key(date, "ISO date"),
     "lang": Key(lang, "BCP 47 language tag, if not the publication's"),
     "columns": Key(columns, "the PDF body in 1 or 2 columns"),
+}
+
+FAMILIES = {"serif": "Publish Serif", "sans": "Publish Sans", "mono": "Publish Mono"}
+
+
+def families(value: Any) -> tuple[str, ...]:
+    names = texts(value)
+    unknown = [n for n in names if n not in FAMILIES]
+    if unknown:
+        raise Invalid(f"expected some of {', '.join(FAMILIES)}, not {unknown[0]!r}")
+    return tuple(FAMILIES[n] for n in names)
+
+
+def weight(value: Any) -> int:
+    if isinstance(value, bool) or value not in (100, 200, 300, 400, 500, 600, 700, 800, 900):
+        raise Invalid("expected a CSS weight: 400 (regular) or 700 (bold) …")
+    return int(value)
+
+
+FONTS = {
+    "fallback": Key(anything, "fonts for the characters the bundled ones lack, tried in order: the keys of "
+                    "FALLBACK"),
+}
+
+FALLBACK = {
+    "file": Key(text, "the font file, a path in the project (fonts/HanaMinA.ttf)", required=True),
+    "for": Key(families, "the theme's families it backs: serif, sans, mono (default serif and sans)"),
+    "weight": Key(weight, "its weight (default 400; a regular face backs the bold text too)"),
 }
 
 SECTION = {

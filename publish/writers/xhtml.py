@@ -57,6 +57,29 @@ def nav_sections(pub: Publication) -> list[dict]:
     return found
 
 
+_FAMILY = re.compile(r'"(Publish (?:Serif|Sans|Mono))"')
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.I)
+
+
+def font_stacks(css: str, faces: Iterable[FontFace]) -> str:
+    """`css` with each family the project adds fallbacks for followed by them, wherever it is
+    named ("Publish Serif" → "Publish Serif", "Publish Serif Fallback 1"): an engine falls back
+    per character along a family list (WeasyPrint ignores unicode-range for that)."""
+    after: dict[str, list[str]] = {}
+    for face in faces:
+        if face.backs is not None and face.family not in after.setdefault(face.backs, []):
+            after[face.backs].append(face.family)
+    if not after:
+        return css
+
+    def extend(match: re.Match) -> str:
+        return ", ".join(f'"{name}"' for name in [match.group(1), *after.get(match.group(1), [])])
+
+    kept = [m.group(0) for m in _FONT_FACE.finditer(css)]  # @font-face names one family: leave it
+    parts = _FONT_FACE.split(css)
+    return "".join(_FAMILY.sub(extend, part) + (kept[i] if i < len(kept) else "") for i, part in enumerate(parts))
+
+
 def font_face_css(faces: Iterable[tuple[FontFace, str]]) -> str:
     """@font-face rules for (face, URL of its file) pairs: the families and weights the themes use."""
     return "\n".join(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '

@@ -104,7 +104,7 @@ def test_missing_bundled_fonts_is_E215(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(fonts, "TOOL_FONTS", tmp_path / "no-fonts")
     assert cli.main(["-C", str(project), "check"]) == 1
     err = capsys.readouterr().err
-    assert "fonts:1:1: error E215: bundled fonts missing: NotoSansSC-Bold.otf" in err, err
+    assert "fonts:1:1: error E215: bundled fonts missing: NotoSansCJKPublish-Bold.otf" in err, err
 
 
 def test_serve_on_a_busy_port_is_E304(tmp_path):

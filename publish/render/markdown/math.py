@@ -48,9 +48,9 @@ def _circled(match: re.Match) -> str:
 def prepare(tex: str) -> str:
     """The TeX with the constructs latex2mathml does not know rewritten into ones it does."""
     tex = _DROPPED.sub("", _WRAPPERS.sub("", tex))
-    tex = _CIRCLED.sub(_circled, tex)
+    tex = _CIRCLED.sub(_circled, tex).replace("\\newline", "\\\\ ")
     tex = _BEGIN.sub(lambda m: "\\begin{" + _ENVIRONMENTS.get(m.group(1), m.group(1)) + "}"
-                     + (m.group(2) if m.group(1) not in _ENVIRONMENTS else ""), tex)
+                     + ((m.group(2) or "") if m.group(1) not in _ENVIRONMENTS else ""), tex)
     return _END.sub(lambda m: "\\end{" + _ENVIRONMENTS.get(m.group(1), m.group(1)).split("}")[0] + "}", tex)
 
 
@@ -61,8 +61,9 @@ def to_mathml(tex: str, display: bool) -> str:
     source = tex.strip()
     if not source:
         raise MathError("an empty formula")
+    prepared = prepare(source)
     try:
-        mathml = convert(prepare(source), display="block" if display else "inline")
+        mathml = convert(prepared, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises its own kinds and plain ones for bad TeX
         problem = _PROBLEMS.get(exc.__class__.__name__) or f"cannot read it ({exc.__class__.__name__}: {exc})"
         raise MathError(problem) from None

@@ -19,7 +19,7 @@ from typing import Any
 from ...model import Book, PageMark
 from ..target import WriterOptions
 from ..theme import Theme
-from ..xhtml import article_file, article_page, link_targets, nav_sections, sections_of
+from ..xhtml import article_file, article_page, font_stacks, link_targets, nav_sections, sections_of
 from .accessibility import accessibility_metadata
 from .container import APPLE_OPTIONS, write_package
 from .cover import draw_cover
@@ -154,11 +154,13 @@ def _navigation(package: _Package, pages: tuple[PageMark, ...]) -> Any:
 def _stylesheet(package: _Package, options: WriterOptions, on_font: Callable[[int, int], None]) -> None:
     """The theme's CSS, after the @font-face rules of the subsets made for the documents so far."""
     epub, book, faces = package.epub, package.book, package.source.faces
-    css = package.theme.css("epub.css")
+    css = font_stacks(package.theme.css("epub.css"), faces)
     if options.embed_fonts and faces:
-        fonts = embedded_fonts(package.documents, faces, options.cache / "fonts", on_font)
+        pub = package.source.publication
+        languages = {pub.language} | {a.lang for a in pub.articles if a.lang}
+        fonts = embedded_fonts(package.documents, faces, options.cache / "fonts", languages, on_font)
         for font in fonts:
-            book.add_item(epub.EpubItem(uid=f"font-{font.face.path.stem}", file_name=font.href,
+            book.add_item(epub.EpubItem(uid=f"font-{Path(font.face.file_name).stem}", file_name=font.href,
                                         media_type="font/otf", content=font.data))
         css = font_face_css(fonts) + "\n" + css
         book.add_item(epub.EpubItem(file_name="META-INF/com.apple.ibooks.display-options.xml",

@@ -21,7 +21,7 @@ from typing import Any
 from ...diagnostics import Report, codes
 from ...model import Book, FontFace, ImageInfo, PageMark, Publication
 from ..theme import Theme
-from ..xhtml import font_face_css, sections_of
+from ..xhtml import font_face_css, font_stacks, sections_of
 from . import anchors, autospace, justify, math, pagerefs, pagestyles, variants
 from . import images as pngs
 from .fetcher import ConfinedFetcher
@@ -119,7 +119,7 @@ def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, ble
     pagerefs.install()  # a tagged PDF written in linear time
     pagestyles.install()  # and page styles computed in it
     files = {info.asset.href: info.asset.source for info in images.values()}
-    files.update({f"fonts/{face.file_name}": face.path for face in faces})
+    files.update({f"fonts/{face.file_name}": face.path for face in faces})  # fallbacks too
     files["profiles/output-intent.icc"] = pub.page.output_profile or _SRGB
     cover_href = None
     if pub.cover is not None:
@@ -136,7 +136,8 @@ def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, ble
     color_profiles: dict[str, Any] = {}
     shared = {"font_config": font_config, "color_profiles": color_profiles, "url_fetcher": fetcher,
               "base_url": fetcher.base_url}
-    stylesheets = [CSS(string=font_css(faces), **shared), CSS(string=theme.css("print.css"), **shared),
+    theme_css = font_stacks(theme.css("print.css"), faces)  # the fallbacks the project adds
+    stylesheets = [CSS(string=font_css(faces), **shared), CSS(string=theme_css, **shared),
                    CSS(string=page_css(pub, bleed), **shared)]
     html = HTML(string=html_text, base_url=fetcher.base_url, url_fetcher=fetcher)
     intent = {"output_intent": "--output-intent"} if bleed else {}

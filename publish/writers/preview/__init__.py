@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ...model import Book
 from ..theme import load_theme
-from ..xhtml import article_file, article_page, font_face_css, link_targets, nav_sections, sections_of
+from ..xhtml import article_file, article_page, font_face_css, font_stacks, link_targets, nav_sections, sections_of
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def preview(book: Book) -> Preview:
     owners = link_targets(book.rendered)
     sections = sections_of(pub)
     pages = {"style.css": font_face_css((f, f"fonts/{f.file_name}") for f in book.faces) + "\n"
-             + theme.css("epub.css")}
+             + font_stacks(theme.css("epub.css"), book.faces)}
     contents = nav_sections(pub)
     pages["index.xhtml"] = theme.render("epub/nav.xhtml", pub=pub, lang=pub.language, sections=contents, pages=[],
                                         bodymatter=contents[0]["href"] if contents else "index.xhtml")

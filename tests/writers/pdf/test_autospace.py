@@ -14,7 +14,7 @@ from weasyprint.text.fonts import FontConfiguration
 from publish.cjk.typography import typeset
 from publish.writers.pdf import autospace, justify
 
-FONT = Path(__file__).resolve().parents[3] / "fonts" / "NotoSerifSC-Regular.otf"
+FONT = Path(__file__).resolve().parents[3] / "fonts" / "NotoSerifCJKPublish-Regular.otf"
 MIXED = ("2020年2月23日，在Apple Books、Kindle和Kobo等阅读器上，中英文混排应当有四分之一个全角的间距，"
          "例如iPhone 11与5G网络、第195期以及COVID-19疫情。数字123456与汉字之间、<strong>粗体</strong>5G"
          "与<em>斜体</em>之间的间距也一样，“引号”中的Latin词也是。他说：“成都，都成”，当然（见《网络传播》）。”"

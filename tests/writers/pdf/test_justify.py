@@ -43,7 +43,7 @@ def test_a_chinese_paragraph_fills_the_measure():
     justify.install()
     fonts = Path(__file__).resolve().parents[3] / "fonts"
     config = FontConfiguration()
-    css = CSS(string=f"@font-face {{ font-family: 'Publish Serif'; src: url('{(fonts / 'NotoSerifSC-Regular.otf').as_uri()}'); }}"
+    css = CSS(string=f"@font-face {{ font-family: 'Publish Serif'; src: url('{(fonts / 'NotoSerifCJKPublish-Regular.otf').as_uri()}'); }}"
               "@page { size: 400pt 400pt; margin: 10pt } body { margin: 0 }", font_config=config)
     document = HTML(string=html).render(stylesheets=[css], font_config=config)
     lines = list(_line_boxes(document.pages[0]._page_box))
