@@ -11,6 +11,7 @@ Names are imported on first use: a no-op build must not pay for what it does not
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 from .version import __version__
@@ -27,7 +28,7 @@ def load(root: Any) -> Any:
     from .render.readers import readers
     from .source import load as load_source
 
-    return load_source(root, readers())
+    return load_source(Path(root), readers())
 
 
 def __getattr__(name: str) -> Any:

@@ -41,7 +41,7 @@ class Article:
     summary: str | None = None
     date: dt.date | None = None
     lang: str | None = None
-    columns: int = 1
+    columns: int | None = None  # the PDF body's columns, if not the grid's
     section: str | None = None  # title of the section (栏目) it belongs to
 
     @property
@@ -54,12 +54,39 @@ class Section:
     title: str | None  # None: articles listed at the top level of `contents`
     title_en: str | None
     articles: tuple[Article, ...]
+    run_on: bool = False  # its articles follow one another on the page, not each on a new one
+    new_page: bool = True  # its first article starts a new page
 
     @property
     def label(self) -> str:
         if self.title and self.title_en:
             return f"{self.title} {self.title_en}"
         return self.title or ""
+
+
+PT_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The 版心 as a frame grid, the way Chinese and Japanese layout specs give it: columns of
+    `chars` characters a line and `lines` lines, `gap` characters apart, at a body size and a
+    line pitch. Every line of body text sits on the grid; the margins follow from it."""
+
+    columns: int = 1
+    chars: int = 49
+    lines: int = 39
+    gap: float = 2.0  # characters between columns
+    size_pt: float = 10.0  # the body size: one character
+    pitch_pt: float = 17.5  # from one line's top to the next's
+
+    @property
+    def width_pt(self) -> float:
+        return self.size_pt * (self.columns * self.chars + (self.columns - 1) * self.gap)
+
+    @property
+    def height_pt(self) -> float:
+        return self.pitch_pt * self.lines
 
 
 @dataclass(frozen=True)
@@ -69,6 +96,14 @@ class PageGeometry:
     bleed_mm: float = 3.0
     recto_openers: bool = False
     output_profile: Path | None = None  # the printer's ICC profile for the PDF/X output intent
+    kind: str = "book"  # "magazine" or "book": the theme's defaults
+    grid: Grid = field(default_factory=Grid)
+
+    def margins_mm(self) -> tuple[float, float, float, float]:
+        """(top, inner, bottom, outer): the grid centred a little high and a little in, as books are."""
+        free_x = self.width_mm - self.grid.width_pt / PT_PER_MM
+        free_y = self.height_mm - self.grid.height_pt / PT_PER_MM
+        return free_y * 0.46, free_x * 0.45, free_y * 0.54, free_x * 0.55
 
 
 @dataclass(frozen=True)

@@ -428,6 +428,7 @@ date: 2020-02-15
 language: zh-CN
 running_head: 网络传播 2020.2
 slug: wlcb-2020-02
+kind: magazine                 # two columns of 23 characters on a frame grid of 42 lines
 page:
   width: 210mm
   height: 285mm
@@ -435,6 +436,8 @@ page:
   recto_openers: false
 contents:
 """
+
+RUN_ON = {"月度速览"}  # sections of briefs: their items follow one another
 
 
 def render_publication(sections: list[dict]) -> str:
@@ -446,6 +449,8 @@ def render_publication(sections: list[dict]) -> str:
         out.append(f"  - title: {yaml_scalar(s['title'])}")
         if "title_en" in s:
             out.append(f"    title_en: {yaml_scalar(s['title_en'])}")
+        if s["title"] in RUN_ON:
+            out.append("    run_on: true")
         out.append("    articles:")
         for a in s["articles"]:
             out.append(f"      - {a}")

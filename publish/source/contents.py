@@ -32,7 +32,7 @@ def article_files(root: Path, suffixes: tuple[str, ...]) -> dict[str, Path]:
 
 
 def load_contents(doc: YamlDoc, root: Path, pub_path: Path, readers: Mapping[str, ArticleSource],
-                  report: Report) -> tuple[Section, ...]:
+                  report: Report, kind: str = "book") -> tuple[Section, ...]:
     """Walk `contents`: article names and sections, in printed order."""
     available = article_files(root, tuple(readers))
     contents = doc.data["contents"]
@@ -74,7 +74,7 @@ def load_contents(doc: YamlDoc, root: Path, pub_path: Path, readers: Mapping[str
     for index, entry in enumerate(contents):
         if isinstance(entry, dict):
             if loose:
-                sections.append(Section(None, None, tuple(loose)))
+                sections.append(_loose(loose, kind))
                 loose = []
             meta = schema.check(doc, ("contents", index), schema.SECTION, report, pub_path, what="a section")
             items = entry.get("articles")
@@ -85,20 +85,28 @@ def load_contents(doc: YamlDoc, root: Path, pub_path: Path, readers: Mapping[str
                 continue
             members = [article(name, ("contents", index, "articles", i), meta.get("title"))
                        for i, name in enumerate(items or [])]
+            # A magazine runs on, its sections too; a book starts each chapter on a new page.
+            flows = kind == "magazine"
             sections.append(Section(meta.get("title"), meta.get("title_en"),
-                                    tuple(a for a in members if a is not None)))
+                                    tuple(a for a in members if a is not None), meta.get("run_on", flows),
+                                    meta.get("new_page", not flows)))
         else:
             found = article(entry, ("contents", index), None)
             if found is not None:
                 loose.append(found)
     if loose:
-        sections.append(Section(None, None, tuple(loose)))
+        sections.append(_loose(loose, kind))
     if not seen and not report.errors:
         line, col = doc.mark(("contents",))
         report.add(codes.EMPTY_MANUSCRIPT, "the manuscript is empty: no section of 'contents' lists an article",
                    pub_path, line, col)
     _check_files(available, seen, report)
     return tuple(sections)
+
+
+def _loose(articles: list[Article], kind: str) -> Section:
+    """Articles listed outside any section: each on a new page in a book, running on in a magazine."""
+    return Section(None, None, tuple(articles), kind == "magazine", kind != "magazine")
 
 
 def _check_files(available: dict[str, Path], listed: dict[str, tuple[int, int]], report: Report) -> None:

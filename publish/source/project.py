@@ -17,6 +17,7 @@ from . import schema
 from .contents import ArticleSource, load_contents
 from .fonts import font_problem
 from .frontmatter import parse_yaml, read_text
+from .grid import check_grid, grid_for
 from .identity import identify
 from .sandbox import OutsideProject, Unusable, css_references, escaping_links, find_file, is_remote, read_bytes
 from .textfile import DecodeError, decode, position
@@ -155,9 +156,11 @@ def load(root: Path, readers: Mapping[str, ArticleSource]) -> tuple[Publication 
     cover = _cover(root, _existing(root, manuscript, meta.get("cover"), doc, ("cover",), pub_path, report), doc,
                    pub_path)
     fonts = _fonts(meta, doc, root, pub_path, report)
+    declared = check_grid(doc, pub_path, report) if "grid" in meta else {}
+    page = grid_for(page, meta.get("kind", "book"), declared, doc, pub_path, report)
     sections: tuple[Section, ...] = ()
     if isinstance(doc.data, dict) and doc.data.get("contents") is not None:
-        sections = load_contents(doc, root, pub_path, readers, report)
+        sections = load_contents(doc, root, pub_path, readers, report, meta.get("kind", "book"))
     report.suppress(meta.get("suppress", ()), root)
     if report.errors or "title" not in meta:
         return None, report

@@ -123,6 +123,30 @@ def anything(value: Any) -> Any:
     return value
 
 
+def kind(value: Any) -> str:
+    if value not in ("magazine", "book"):
+        raise Invalid("expected magazine or book")
+    return str(value)
+
+
+def _bounded(low: float, high: float, what: str, whole: bool = False) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high \
+                or (whole and value != int(value)):
+            raise Invalid(f"expected {'a whole number' if whole else 'a number'} of {what} from {low:g} to {high:g}")
+        return int(value) if whole else float(value)
+    return convert
+
+
+def points(low: float, high: float) -> Callable[[Any], float]:
+    def convert(value: Any) -> float:
+        result = _length(value) * 72 / 25.4 if isinstance(value, str) else _bounded(low, high, "points")(value)
+        if not low <= result <= high:
+            raise Invalid(f"expected a size from {low:g}pt to {high:g}pt")
+        return float(result)
+    return convert
+
+
 def suppressions(value: Any) -> tuple[Suppression, ...]:
     """A warning code (everywhere), or a code, a space and a file glob (only in those files)."""
     if isinstance(value, str):
@@ -172,6 +196,8 @@ PUBLICATION = {
     "slug": Key(slug, "output file name: build/<slug>.epub; default derived from the identifier"),
     "cover": Key(text, "the cover image (PNG or JPEG); default drawn from the masthead data"),
     "page": Key(anything, "print geometry: the keys of PAGE"),  # checked against PAGE
+    "kind": Key(kind, "magazine or book: the grid's and the theme's defaults (default book)"),
+    "grid": Key(anything, "the frame grid (版心): the keys of GRID"),  # checked against GRID
     "suppress": Key(suppressions, "warnings the project accepts: codes, each optionally with a file glob"),
     "fonts": Key(anything, "fonts the project adds: the keys of FONTS"),  # checked against FONTS
     "contents": Key(anything, "the printed order: article names and sections", required=True),  # source/contents.py
@@ -188,6 +214,15 @@ ARTICLE = {
     "date": Key(date, "ISO date"),
     "lang": Key(lang, "BCP 47 language tag, if not the publication's"),
     "columns": Key(columns, "the PDF body in 1 or 2 columns"),
+}
+
+GRID = {
+    "columns": Key(_bounded(1, 4, "columns", whole=True), "columns of text (magazine 2, book 1)"),
+    "chars": Key(_bounded(8, 80, "characters", whole=True), "characters a line in one column"),
+    "lines": Key(_bounded(8, 120, "lines", whole=True), "lines a column"),
+    "gap": Key(_bounded(0, 10, "characters"), "the gap between columns, in characters (2)"),
+    "size": Key(points(6, 24), "the body size, one character (magazine 9.5pt, book 10pt)"),
+    "pitch": Key(points(6, 48), "the line pitch, from a line to the next (magazine 16.5pt, book 17.5pt)"),
 }
 
 FAMILIES = {"serif": "Publish Serif", "sans": "Publish Sans", "mono": "Publish Mono"}
@@ -220,6 +255,9 @@ FALLBACK = {
 
 SECTION = {
     "title": Key(text, "the section's (栏目) title", required=True),
+    "run_on": Key(boolean, "its articles follow one another on the page, not each on a new one (default: "
+                  "magazine yes, book no)"),
+    "new_page": Key(boolean, "its first article starts a new page (default: magazine no, book yes)"),
     "title_en": Key(text, "its English title, shown beside it"),
     "articles": Key(anything, "the section's article names", required=True),
 }

@@ -22,7 +22,7 @@ from ...diagnostics import Report, codes
 from ...model import Book, FontFace, ImageInfo, PageMark, Publication
 from ..theme import Theme
 from ..xhtml import font_face_css, font_stacks, sections_of
-from . import anchors, autospace, justify, math, pagerefs, pagestyles, variants
+from . import anchors, autospace, grid, justify, math, pagerefs, pagestyles, variants
 from . import images as pngs
 from .fetcher import ConfinedFetcher
 from .pagemap import page_marks
@@ -118,6 +118,7 @@ def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, ble
     pngs.install()  # PNGs into the PDF as they are, not decoded and re-encoded
     pagerefs.install()  # a tagged PDF written in linear time
     pagestyles.install()  # and page styles computed in it
+    grid.install()  # body lines on the frame grid
     files = {info.asset.href: info.asset.source for info in images.values()}
     files.update({f"fonts/{face.file_name}": face.path for face in faces})  # fallbacks too
     files["profiles/output-intent.icc"] = pub.page.output_profile or _SRGB
@@ -129,7 +130,8 @@ def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, ble
     keywords = "、".join(s.title for s in pub.sections if s.title)
     html_text = theme.render("print/book.html", pub=pub, articles=rendered, sections=sections,
                              cover_href=cover_href, keywords=keywords)
-    html_text = anchors.linked_anchors(autospace.to_attributes(math.to_svg(html_text, faces, cache)))
+    html_text = math.to_svg(grid.spanning(html_text, images, pub.page.grid.columns), faces, cache)
+    html_text = anchors.linked_anchors(autospace.to_attributes(html_text))
     fetcher = ConfinedFetcher(files)
     # Like fonts, @color-profile rules are honoured only through one shared registry.
     font_config = FontConfiguration()
@@ -137,11 +139,11 @@ def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, ble
     shared = {"font_config": font_config, "color_profiles": color_profiles, "url_fetcher": fetcher,
               "base_url": fetcher.base_url}
     theme_css = font_stacks(theme.css("print.css"), faces)  # the fallbacks the project adds
-    stylesheets = [CSS(string=font_css(faces), **shared), CSS(string=theme_css, **shared),
-                   CSS(string=page_css(pub, bleed), **shared)]
+    stylesheets = [CSS(string=font_css(faces), **shared), CSS(string=grid.grid_css(pub), **shared),
+                   CSS(string=theme_css, **shared), CSS(string=page_css(pub, bleed), **shared)]
     html = HTML(string=html_text, base_url=fetcher.base_url, url_fetcher=fetcher)
     intent = {"output_intent": "--output-intent"} if bleed else {}
-    with few_full_collections():
+    with few_full_collections(), grid.laid_out_on(pub):
         document = html.render(stylesheets=stylesheets, font_config=font_config, color_profiles=color_profiles,
                                presentational_hints=True, **intent)
     marks = tuple(page_marks(document, {r.name for r in rendered}))
