@@ -101,7 +101,10 @@ def page_list(epub) -> list[tuple[str, str, str]]:
             marker = re.search(rf'<span epub:type="pagebreak" role="doc-pagebreak" id="{anchor}" '
                                rf'aria-label="{a.text}"[^>]*></span>', doc)
             assert marker, f"page-list entry {a.text} has no pagebreak marker with that aria-label"
-            after = re.sub(r"<[^>]+>", "", doc[marker.end():])
+            # The column label heads each article file of the EPUB, while the print edition
+            # prints it only where a section starts a page (a run-on article has none).
+            after = re.sub(r'<p class="column-label">[^<]*</p>', "", doc[marker.end():], count=1)
+            after = re.sub(r"<[^>]+>", "", after)
             entries.append((a.text, file, re.sub(r"\s+", "", after)[:8]))
     return entries
 

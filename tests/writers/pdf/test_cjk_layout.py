@@ -27,6 +27,17 @@ def typography(tmp_path_factory) -> Path:
     return project / "build" / "typography.pdf"
 
 
+def text_block(pdf: Path) -> str:
+    """The text of the pages' text blocks without whitespace: the running heads and folios cropped
+    off (a 285 mm page: below 21 mm, above 263 mm), so that a paragraph running over a page break
+    reads on without the folio between its halves."""
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "pdftotext (poppler-utils) is needed; .ci/run installs it"
+    text = subprocess.run([pdftotext, "-raw", "-y", "60", "-H", "685", "-W", "700", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", "", text)
+
+
 @pytest.fixture(scope="module")
 def metrics(typography):
     return measure(typography)
@@ -67,10 +78,7 @@ def test_no_widows_or_orphans(metrics):
 
 def test_spacing_inserts_no_characters_into_the_text(typography, tmp_path):
     """The quarter-em spaces and the justification are positioning only: the text is the manuscript's."""
-    pdftotext = shutil.which("pdftotext")
-    assert pdftotext, "pdftotext (poppler-utils) is needed; .ci/run installs it"
-    text = subprocess.run([pdftotext, "-raw", str(typography), "-"], capture_output=True, text=True).stdout
-    flat = re.sub(r"\s+", "", text)
+    flat = text_block(typography)
     source = (Path(__file__).resolve().parents[2] / "cases/typography/manuscript/articles/mixed.md").read_text(
         encoding="utf-8").split("---", 2)[2]
     for paragraph in source.split("\n\n"):
@@ -80,10 +88,7 @@ def test_spacing_inserts_no_characters_into_the_text(typography, tmp_path):
 
 
 def test_two_columns_keep_reading_order(typography):
-    pdftotext = shutil.which("pdftotext")
-    assert pdftotext
-    text = subprocess.run([pdftotext, "-raw", str(typography), "-"], capture_output=True, text=True).stdout
-    flat = re.sub(r"\s+", "", text)
+    flat = text_block(typography)
     source = (Path(__file__).resolve().parents[2] / "cases/typography/manuscript/articles/twocol.md").read_text(
         encoding="utf-8").split("---", 2)[2]
     paragraphs = [re.sub(r"\s+", "", p) for p in source.split("\n\n") if p.strip()]
