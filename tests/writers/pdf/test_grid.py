@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from conftest import copy_case, run_publish  # noqa: E402
-from gridmetrics import measure_grid  # noqa: E402
-from typometrics import measure  # noqa: E402
+from conftest import copy_case, run_publish
+from gridmetrics import measure_grid
+from typometrics import measure
 
-from publish import load  # noqa: E402
-from publish.model import Grid, ImageInfo, Asset  # noqa: E402
-from publish.writers.pdf.grid import snapped, spanning  # noqa: E402
+from publish import load
+from publish.model import Asset, Grid, ImageInfo
+from publish.writers.pdf.grid import snapped, spanning
 
 
 @pytest.fixture(scope="module")
