@@ -48,8 +48,8 @@ def _code(code: str, summary: str, docs: str) -> Code:
 # -- the manuscript: publication.yaml, front matter, files (E1xx) ------------------------------
 YAML_SYNTAX = _code("E101", "YAML syntax error",
               "YAML syntax error (publication.yaml or front matter), at the offending position")
-NO_FRONT_MATTER = _code("E102", "no front matter",
-              "an article has no front matter (`---` … `---`), or it is not closed")
+NO_FRONT_MATTER = _code("E102", "front matter not closed",
+              "an article's front matter is not closed: a first `---` line without a second")
 MISSING_KEY = _code("E103", "required key missing",
               "a required key is missing or empty (`title`, `contents`)")
 WRONG_VALUE = _code("E104", "wrong value",
@@ -77,6 +77,9 @@ UNSAFE_YAML = _code("E113", "unsafe YAML",
                     "`!!binary`, `!!set`), alias-expansion bombs, recursive aliases, nesting deeper than 50 levels")
 UNREADABLE = _code("E114", "unreadable file",
               "a file cannot be read, or there is no manuscript/publication.yaml")
+NO_TITLE = _code("E115", "article without a title",
+              "an article has no title: no `title:` in its front matter (which is optional) and no heading to "
+                 "take it from (for a .docx: no title in its document properties and no heading)")
 
 # -- files the articles use, and the fonts (E2xx) ------------------------------------------------
 MISSING_FILE = _code("E201", "file not found",

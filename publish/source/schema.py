@@ -189,6 +189,9 @@ ARTICLE = {
     "columns": Key(columns, "the PDF body in 1 or 2 columns"),
 }
 
+# For readers that can take the title from the text itself (the Markdown reader: the first heading).
+ARTICLE_TITLE_OPTIONAL = {**ARTICLE, "title": Key(text, ARTICLE["title"].doc)}
+
 SECTION = {
     "title": Key(text, "the section's (栏目) title", required=True),
     "title_en": Key(text, "its English title, shown beside it"),

@@ -9,11 +9,13 @@ it writes keeps the contract of render/contract.py.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import unquote
 
 from markdown_it.token import Token
 from pygments import highlight
@@ -105,7 +107,7 @@ class Renderer:
 
     def render(self, article: Article, context: RenderContext) -> RenderedArticle:
         state = _State(article, context.root, context.report, context.first_figure)
-        env = {"state": state}
+        env = {"state": state, "context": context}
         tokens = self.md.parse(article.body.text, env)
         self._check_leftover_footnotes(tokens, state)
         body = self.md.renderer.render(tokens, self.md.options, env)
@@ -158,15 +160,32 @@ class Renderer:
                              state.article.path, state.line(token), 1,
                              "links may go to http(s) and mailto addresses, or inside the publication")
             return "<a>"
-        target = self._internal_target(href, state)
-        state.links.append(Link(target, state.line(token), href))
+        target = self._internal_target(href, state, env["context"])
+        state.links.append(Link(target, state.line(token), unquote(href)))
         return f'<a href="#{escape(target)}">'
 
     @staticmethod
-    def _internal_target(href: str, state: _State) -> str:
-        """`other.md#x` → `other-x`; `other.md` → `other`; `#x` → `<this>-x`."""
+    def _internal_target(href: str, state: _State, context: RenderContext) -> str:
+        """`other.md#x` → `<other's name>-x`; `other.md` → its name; `#x` → `<this>-x`.
+
+        A path is relative to the linking file (or to manuscript/), written plainly or URL-encoded
+        (`第二章.md`, `第%20二章.md`, markdown-it encodes the first as the second), with / or \\;
+        a folder (`../第二章/`) is its index.md or README.md. A file that is no article keeps
+        its stem as the target, which check_links reports as broken."""
         path, _, fragment = href.partition("#")
-        name = Path(path.replace("\\", "/")).stem if path else state.article.name
+        fragment = unquote(fragment)
+        name = state.article.name
+        if path:
+            local = unquote(path.partition("?")[0]).replace("\\", "/")
+            name = Path(os.path.normpath(state.article.path.parent / local)).stem
+            for base in (state.article.path.parent, state.root / "manuscript"):
+                found = [context.article_at(base / local / index) for index in ("index.md", "README.md")] \
+                    if local.endswith("/") or not Path(local).suffix else []
+                found.insert(0, context.article_at(base / local))
+                known = next((n for n in found if n is not None), None)
+                if known is not None:
+                    name = known
+                    break
         return f"{name}-{fragment}" if fragment else name
 
     # -- blocks -----------------------------------------------------------------
