@@ -86,6 +86,7 @@ class Publication:
     running_head: str | None = None
     authors: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()
+    translators: tuple[str, ...] = ()
     publisher: str | None = None
     rights: str | None = None
     cover: Asset | None = None  # the cover image, as publication.yaml names it

@@ -166,6 +166,7 @@ PUBLICATION = {
     "running_head": Key(text, "the verso running head of the PDF; default \"<title> <edition>\""),
     "authors": Key(texts, "the book's authors"),
     "editors": Key(texts, "the editors"),
+    "translators": Key(texts, "the translators (a translated book)"),
     "publisher": Key(text, "the publisher"),
     "identifier": Key(text, "ISSN/ISBN URN; default a urn:uuid derived from title + edition"),
     "rights": Key(text, "the copyright line"),
