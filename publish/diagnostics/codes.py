@@ -134,6 +134,34 @@ PORT_IN_USE = _code("E304", "cannot serve on the port",
               "`publish serve` cannot listen on the port (in use?): choose another with `--port`, "
                     "or `--port 0`")
 
+# -- publish import: books written for other tools (E4xx/W4xx) -------------------------------------
+IMPORT_FAILED = _code("E401", "cannot import",
+              "`publish import` cannot start or finish: the source is not a folder, a book or a .docx; its "
+                      "order file (book.toml, mkdocs.yml, SUMMARY.md, book.json) cannot be read; the destination "
+                      "is not empty (use `--force` to replace its manuscript/) or lies around the source")
+CHAPTER_LEFT_OUT = _code("W402", "chapter left out",
+              "an entry of the book's order (SUMMARY.md, mkdocs.yml `nav`, _sidebar.md) is not imported: a "
+                         "draft chapter with an empty link, a file that is missing or outside the book, an external "
+                         "link, a file listed twice")
+INCLUDE_NOT_EXPANDED = _code("W403", "include not expanded",
+              "an mdBook `{{#include}}`/`{{#rustdoc_include}}` cannot be expanded (the file is missing or "
+                             "outside the book, the anchor or the line range is not in it, includes nest too deep); "
+                             "the directive is left in the text")
+NOT_RESOLVED = _code("W404", "link or image not resolved",
+              "a link or an image of an imported chapter points to no file of the book (an image not found, "
+                     "a link to a file that is no chapter, a path that leaves the book); it is left as written")
+REMOTE_NOT_MAPPED = _code("W405", "remote image left remote",
+              "an imported chapter shows an image from the network, which the build will not fetch; "
+                          "`--map-url PREFIX=FOLDER` maps such URLs onto a folder of the book")
+IMPORT_SIMPLIFIED = _code("W406", "not carried over",
+              "something the other tool uses and publish does not was dropped or simplified: front matter keys "
+                          "(commented out), YAML tags in mkdocs.yml, chapters nested deeper than sections (listed "
+                          "flat), a `docs_dir` that does not exist, control characters pasted from a PDF (deleted)")
+WORD_NOT_CARRIED = _code("W407", "Word content not carried over",
+              "part of a .docx cannot be carried into the outputs: equations (OMML), drawings and text boxes, "
+                         "a picture in a format the outputs cannot show (EMF, WMF), a heading style without an "
+                         "outline level (printed as body text)")
+
 
 def table() -> str:
     """The table of docs/diagnostics.md, in code order."""

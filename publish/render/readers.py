@@ -60,6 +60,7 @@ class ReaderSpec:
 READERS = (
     ReaderSpec((".md", ".markdown"), "publish.render.markdown:MarkdownReader",
                ("markdown_it", "mdit_py_plugins", "pygments", "nh3")),
+    ReaderSpec((".docx",), "publish.render.docx:DocxReader", ("mammoth", "docx", "nh3", "lxml")),
 )
 
 
