@@ -37,8 +37,9 @@ def natural_key(path: Path) -> tuple:
     """README/index first, then by name with numbers compared as numbers (第2章 before 第10章)."""
     stem = path.stem.lower()
     first = 0 if stem in _FIRST else 1
-    return (first, [(0, int(part), "") if part.isdigit() else (1, 0, part.lower())
-                    for part in re.split(r"(\d+)", path.name) if part])
+    name = re.sub(r"\s+", "", path.name.lower())  # 第 1 章 and 第2章 are compared as 第1章, 第2章
+    return (first, [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name)
+                    if part])
 
 
 def folder_files(content: Path, source: Path, exclude: Path | None) -> list[Path]:
@@ -206,5 +207,5 @@ def outline(source: Path, warn: Reporter, exclude: Path | None = None) -> Outlin
             return _docsify(source, sidebar, warn)
     found = _folder(source, warn, exclude)
     if not found.chapters:
-        raise NotABook(f"{source} has no SUMMARY.md, mkdocs.yml, _sidebar.md, and no .md or .docx file")
+        raise NotABook("the folder has no SUMMARY.md, mkdocs.yml, _sidebar.md, and no .md or .docx file")
     return found

@@ -59,8 +59,8 @@ def _select(lines: list[str], selector: str) -> list[str] | None:
 
 
 def expand(text: str, path: Path, source: Path, warn: Reporter, depth: int = 0, rewrite=None) -> str:
-    """`text` (of the file `path`) with its includes expanded; `rewrite(path, text)` is applied to
-    each included Markdown file first, so that its links point where they should from `path`."""
+    """`text` (of the file `path`) with its includes expanded. Included Markdown is pasted in, as
+    mdBook does: its links are the including chapter's, and `rewrite(path, text)` treats them so."""
     lines = text.split("\n")
     out: list[str] = []
     for number, line in enumerate(lines, 1):
@@ -103,7 +103,7 @@ def _one(match: re.Match, path: Path, source: Path, warn: Reporter, line: int, d
     body = "\n".join(chosen)
     if target.suffix.lower() == ".md":
         if rewrite is not None:
-            body = rewrite(real(target), body)
+            body = rewrite(path, body)
         body = expand(body, real(target), source, warn, depth + 1, rewrite)
     return body
 

@@ -171,13 +171,20 @@ class Chapter:
         self.book.warn(code, message, self.path, position(self.text, offset)[0], hint)
 
     def _local(self, written: str) -> tuple[Path, str] | None:
-        """The file a local destination names, and its #fragment."""
+        """The file a local destination names, and its #fragment (a `#` that is part of a file
+        name, as in C#.md, is taken as such when that file exists and the shorter name does not)."""
         path, _, fragment = written.partition("#")
+        if fragment and not self._base(path).is_file() and self._base(written).is_file():
+            path, fragment = written, ""
         local = unquote(path.split("?")[0]).replace("\\", "/")
         if re.match(r"[A-Za-z]:/", local):
             return None
+        return self._base(path), fragment
+
+    def _base(self, path: str) -> Path:
+        local = unquote(path.split("?")[0]).replace("\\", "/")
         base = self.book.content if local.startswith("/") else self.path.parent
-        return Path(os.path.normpath(base / local.lstrip("/"))), fragment
+        return Path(os.path.normpath(base / local.lstrip("/")))
 
     def image(self, written: str, offset: int) -> str | None:
         """The new destination of an image, or None to leave it; the image is noted for copying."""
@@ -209,7 +216,7 @@ class Chapter:
             return None
         self.book.images.add(real(existing))
         new = _written(existing, self.path.parent)
-        return new if remote or unquote(written).replace("\\", "/") != unquote(new) else None
+        return new if remote or "\\" in written or unquote(written) != unquote(new) else None
 
     def link(self, written: str, offset: int) -> str | None:
         """The new destination of a link, or None to leave it."""
@@ -239,7 +246,8 @@ class Chapter:
             self.warn(codes.NOT_RESOLVED, f"link to {unquote(written)}, which is no chapter of the book", offset,
                       "the build reports it as a broken link (E206) until it points to a chapter or a heading")
             return None
-        if chapter == target and not remote and "\\" not in written and not written.startswith("/"):
+        if chapter == target and not remote and "\\" not in written and not written.startswith("/") \
+                and "#" not in unquote(written.partition("#")[0] if fragment else written):
             return None
         return _written(chapter, self.path.parent) + suffix
 

@@ -17,7 +17,7 @@ from typing import Any
 from ...model import Book, PageMark
 
 _ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
-_CELL = re.compile(r"\s*<t[dh][\s>][^>]*>|\s*<t[dh]>")  # a table row holds only cells: a marker goes in one
+_CELL = re.compile(r"\s*<t[dh](?:\s[^>]*)?>")  # a table row holds only cells: a marker goes in one
 
 
 def marker(mark: PageMark) -> str:
