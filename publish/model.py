@@ -43,6 +43,9 @@ class Article:
     lang: str | None = None
     columns: int = 1
     section: str | None = None  # title of the section (栏目) it belongs to
+    # The title is the text's first heading, whose lines the reader blanked in `body`: links to
+    # that heading (`other.md#<its slug>`) mean the article itself.
+    title_from_heading: bool = False
 
     @property
     def path(self) -> Path:

@@ -98,4 +98,5 @@ def read_article(root: Path, name: str, path: Path, section: str | None, report:
         lines = body.split("\n")
         body = "\n".join(lines[:first] + [""] * (end - first) + lines[end:])
         meta["title"] = title
+        meta["title_from_heading"] = True
     return Article(name=name, body=SourceText(body, path, body_line), section=section, **meta)

@@ -51,7 +51,8 @@ class DocxReader:
         try:
             data = read_bytes(root, path)
             found = properties(path)
-            title = found.get("title") or first_heading(path)
+            heading = None if found.get("title") else first_heading(path)
+            title = found.get("title") or heading
         except OutsideProject as exc:
             report.add(codes.OUTSIDE_PROJECT, str(exc), path, 1, 1, "copy the file into the project")
             return None
@@ -71,7 +72,7 @@ class DocxReader:
         digest = hashlib.sha256(data).hexdigest()
         return Article(name=name, title=title, body=SourceText(f"docx sha256:{digest}", path, 1),
                        authors=authors(found.get("author")), subtitle=found.get("subject"), lang=lang,
-                       section=section)
+                       section=section, title_from_heading=heading is not None)
 
     def render(self, article: Article, context: RenderContext) -> RenderedArticle:
         from lxml import etree
