@@ -221,9 +221,11 @@ def import_command(root: Path, args, report: Report, say) -> int:
         return 1
     outline = imported.outline
     sections = sum(1 for part in outline.parts if part.title is not None)
-    say(f"imported {imported.chapters} chapter(s) ({sections} section(s)) and {imported.images} image(s) of the "
-        f"{outline.kind} book '{outline.meta.get('title') or outline.source.name}' into {args.args[1]}; "
-        f"next: publish -C {args.args[1]} check")
+    title = outline.meta.get("title") or outline.source.name
+    what = f"the Word document '{title}'" if outline.kind == "Word" else \
+        f"{imported.chapters} chapter(s) ({sections} section(s)) and {imported.images} image(s) of the " \
+        f"{outline.kind} book '{title}'"
+    say(f"imported {what} into {args.args[1]}; next: publish -C {args.args[1]} check")
     return 0
 
 

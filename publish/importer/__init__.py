@@ -55,7 +55,7 @@ class Imported:
 def _destination_problem(source: Path, dest: Path, force: bool) -> str | None:
     if dest.exists() and not dest.is_dir():
         return f"{dest} exists and is not a folder"
-    if inside(dest, source) if dest.exists() else False:
+    if dest.exists() and inside(dest, source):
         return f"the book {source} lies inside {dest}: import into another folder"
     if dest.is_dir() and any(dest.iterdir()):
         if not force:
@@ -73,7 +73,7 @@ def _word(source: Path) -> Outline:
         found = properties(source)
         title = found.get("title") or first_heading(source)
     except NotADocx as exc:
-        raise Unreadable(str(exc)) from None
+        raise Unreadable(str(exc), 1, source) from None
     meta = {"title": title or source.stem, "authors": list(authors(found.get("author")))}
     return Outline("Word", source.parent, source.parent, None, [Part(None, [(real(source), 1)])], meta)
 
@@ -93,9 +93,7 @@ def plan(source: Path, dest: Path, options: ImportOptions, report: Report) -> Im
         else:
             outline = layouts.outline(source, warn, real(dest) if dest.exists() else None)
     except Unreadable as exc:
-        order = next((p for p in (source / n for n in ("book.toml", "mkdocs.yml", "book.json", "SUMMARY.md"))
-                      if p.is_file()), source) if source.is_dir() else source
-        report.add(codes.IMPORT_FAILED, str(exc), order, exc.line, 1)
+        report.add(codes.IMPORT_FAILED, str(exc), exc.path or source, exc.line, 1)
         return None
     except layouts.NotABook as exc:
         report.add(codes.IMPORT_FAILED, str(exc), source, 1, 1,

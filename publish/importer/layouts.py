@@ -84,7 +84,8 @@ def _mdbook(source: Path, warn: Reporter) -> Outline:
     content = source / toml["src"]
     summary = content / "SUMMARY.md"
     if not summary.is_file():
-        raise Unreadable(f"book.toml names the source folder '{toml['src']}', which has no SUMMARY.md")
+        raise Unreadable(f"book.toml names the source folder '{toml['src']}', which has no SUMMARY.md", 1,
+                         source / "book.toml")
     parts, title = _summary_outline(source, content, summary, warn)
     meta = toml["meta"]
     meta["title"] = meta["title"] or title
@@ -103,7 +104,7 @@ def _gitbook(source: Path, warn: Reporter) -> Outline:
     content = source / config["root"]
     summary = content / config["summary"]
     if not summary.is_file():
-        raise Unreadable(f"book.json's root '{config['root']}' has no {config['summary']}")
+        raise Unreadable(f"book.json's root '{config['root']}' has no {config['summary']}", 1, source / "book.json")
     parts, title = _summary_outline(source, content, summary, warn)
     meta = config["meta"]
     meta["title"] = meta.get("title") or title or _readme_title(content)
@@ -151,7 +152,7 @@ def _mkdocs(source: Path, path: Path, warn: Reporter, exclude: Path | None) -> O
     try:
         doc = load_yaml(text_of(path), ignore_tags=True)
     except YamlError as exc:
-        raise Unreadable(f"mkdocs.yml: {exc.message}", exc.line) from None
+        raise Unreadable(f"mkdocs.yml: {exc.message}", exc.line, path) from None
     data = doc.data if isinstance(doc.data, dict) else {}
     metadata.mkdocs_tags_warning(doc.ignored, path, warn)
     docs_dir = data["docs_dir"] if isinstance(data.get("docs_dir"), str) else "docs"
@@ -162,7 +163,7 @@ def _mkdocs(source: Path, path: Path, warn: Reporter, exclude: Path | None) -> O
                  "chapters are read from docs/", path, doc.mark(("docs_dir",))[0])
             content = source / "docs"
         else:
-            raise Unreadable(f"mkdocs.yml's docs_dir '{docs_dir}' does not exist", doc.mark(("docs_dir",))[0])
+            raise Unreadable(f"mkdocs.yml's docs_dir '{docs_dir}' does not exist", doc.mark(("docs_dir",))[0], path)
     found = metadata.mkdocs_meta(data)
     if isinstance(data.get("nav"), list):
         nodes = _nav_nodes(data["nav"], doc, ("nav",), content, source, path, warn)

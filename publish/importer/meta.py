@@ -22,20 +22,20 @@ _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 class Unreadable(Exception):
-    """An order file that cannot be read: the import cannot go on (E401), at this line."""
+    """An order file that cannot be read: the import cannot go on (E401), at this file and line."""
 
-    def __init__(self, message: str, line: int = 1):
+    def __init__(self, message: str, line: int = 1, path: Path | None = None):
         super().__init__(message)
-        self.line = line
+        self.line, self.path = line, path
 
 
 def text_of(path: Path) -> str:
     try:
         return decode(path.read_bytes())
     except DecodeError as exc:
-        raise Unreadable(exc.message, exc.line) from None
+        raise Unreadable(exc.message, exc.line, path) from None
     except OSError as exc:
-        raise Unreadable(f"cannot read {path.name}: {exc.strerror}") from None
+        raise Unreadable(f"cannot read {path.name}: {exc.strerror}", 1, path) from None
 
 
 def plain(value: Any) -> str | None:
@@ -69,7 +69,7 @@ def book_toml(path: Path) -> dict:
         data = tomllib.loads(text_of(path))
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
-        raise Unreadable(f"book.toml is not valid TOML: {exc}", int(found.group(1)) if found else 1) from None
+        raise Unreadable(f"book.toml is not valid TOML: {exc}", int(found.group(1)) if found else 1, path) from None
     book: dict = data["book"] if isinstance(data.get("book"), dict) else {}
     meta = {"title": plain(book.get("title")), "authors": people(book.get("authors", [])),
             "language": language(book.get("language"))}
@@ -83,9 +83,9 @@ def book_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(text_of(path))
     except json.JSONDecodeError as exc:
-        raise Unreadable(f"book.json is not valid JSON: {exc.msg}", exc.lineno) from None
+        raise Unreadable(f"book.json is not valid JSON: {exc.msg}", exc.lineno, path) from None
     if not isinstance(data, dict):
-        raise Unreadable("book.json must be a JSON object")
+        raise Unreadable("book.json must be a JSON object", 1, path)
     structure: dict = data["structure"] if isinstance(data.get("structure"), dict) else {}
     meta = {"title": plain(data.get("title")), "authors": people(data.get("author", [])),
             "language": language(data.get("language"))}

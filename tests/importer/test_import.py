@@ -187,3 +187,24 @@ def test_the_command_line(tmp_path):
     assert again.returncode == 1 and "error E401" in again.stderr and "Traceback" not in again.stderr
     wrong = run_publish("-C", str(tmp_path), "import", "book", "out2", "--map-url", "no-equals")
     assert wrong.returncode == 2 and "PREFIX=FOLDER" in wrong.stderr
+
+
+def test_nothing_outside_the_book_is_read(tmp_path):
+    """A chapter, an image or an include that leads out of the book (a symlink, ../..) is left out."""
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "passwd.md").write_text("# 机密\n", encoding="utf-8")
+    (secret / "x.png").write_bytes((BOOKS / "folder" / "images" / "图一.png").read_bytes())
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "SUMMARY.md").write_text("- [一](one.md)\n- [二](../secret/passwd.md)\n- [三](link.md)\n",
+                                     encoding="utf-8")
+    (book / "link.md").symlink_to(secret / "passwd.md")
+    (book / "pic.png").symlink_to(secret / "x.png")
+    (book / "one.md").write_text("# 一\n\n![图](pic.png)\n\n![图](../secret/x.png)\n", encoding="utf-8")
+    report = Report()
+    assert import_book(book, tmp_path / "out", ImportOptions(), report) is not None
+    found = [d.format(tmp_path) for d in report.items]
+    assert [d.split(": warning ")[1][:4] for d in found] == ["W402", "W402", "W404", "W404"], found
+    copied = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert copied == [".gitignore", "manuscript/one.md", "manuscript/publication.yaml"]
