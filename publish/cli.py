@@ -19,7 +19,7 @@ from .writers.registry import commands, variants
 from .writers.target import ignore
 
 BUILDS = commands()  # from the registry of targets: all, epub, pdf …
-COMMANDS = (*BUILDS, "check", "clean", "explain", "init", "new", "serve")
+COMMANDS = (*BUILDS, "check", "clean", "explain", "import", "init", "new", "serve")
 
 
 # Two workers are all a build can use (the PDFs' layout, then the EPUB beside their writing),
@@ -38,9 +38,11 @@ def parser() -> argparse.ArgumentParser:
                                 "EPUB 3 and print PDF (build/<slug>.epub, build/<slug>.pdf, build/<slug>-print.pdf).")
     p.add_argument("command", nargs="?", default="all", choices=COMMANDS,
                    help="all (default): EPUB and both PDFs; epub; pdf; check: validate only; clean: empty build/; "
-                        "explain CODE: what a diagnostic means; init DIR: new project; new TITLE: new article; "
-                        "serve: live HTML preview")
-    p.add_argument("args", nargs="*", help="DIR for init; TITLE for new; CODE for explain")
+                        "explain CODE: what a diagnostic means; import SOURCE DEST: a book written for mdBook, "
+                        "MkDocs, GitBook, docsify, a folder of Markdown or a .docx → a new project; init DIR: new "
+                        "project; new TITLE: new article; serve: live HTML preview")
+    p.add_argument("args", nargs="*", help="DIR for init; TITLE for new; CODE for explain; SOURCE DEST for import "
+                   "(relative to -C DIR)")
     p.add_argument("-C", dest="directory", default=".", metavar="DIR", help="run on the project in DIR")
     p.add_argument("--variant", choices=tuple(variants("pdf")), help="with pdf: build only this variant")
     p.add_argument("--section", help="with new: the section (栏目) to list the article in")
@@ -48,7 +50,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=_jobs, default=DEFAULT_JOBS, metavar="N",
                    help="worker processes: the PDFs in one, the EPUB in another (default: 2 on a machine "
                         "with 2 CPUs or more; 1 builds everything in this process)")
-    p.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    p.add_argument("--force", action="store_true", help="rebuild even if up to date; with import: replace the "
+                   "manuscript/ of the project DEST")
+    p.add_argument("--map-url", action="append", default=[], metavar="PREFIX=FOLDER",
+                   help="with import: images (and links) whose URL starts with PREFIX are the files under FOLDER "
+                        "of the book (repeatable)")
     p.add_argument("--dry-run", "-n", action="store_true", help="say what would be rebuilt and why; build nothing")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--no-embed-fonts", action="store_true", help="EPUB without embedded fonts")
@@ -131,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             say(f"created {path}")
             return 0
+        if args.command == "import":
+            return import_command(root, args, report, say)
         if args.args:
             print(f"publish {args.command}: unexpected argument {args.args[0]!r}", file=sys.stderr)
             return 2
@@ -187,6 +195,37 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if not args.quiet:
         show_summary(outputs, time.perf_counter() - started, args.dry_run)
+    return 0
+
+
+def import_command(root: Path, args, report: Report, say) -> int:
+    """`publish import SOURCE DEST [--map-url PREFIX=FOLDER] [--force]`."""
+    from .importer import ImportOptions, import_book
+
+    if len(args.args) != 2:
+        print("publish import: give the book and the new project's folder: publish import SOURCE DEST",
+              file=sys.stderr)
+        return 2
+    maps = []
+    for item in args.map_url:
+        prefix, equals, folder = item.partition("=")
+        if not equals or not prefix or not folder:
+            print(f"publish import: --map-url wants PREFIX=FOLDER, got {item!r}", file=sys.stderr)
+            return 2
+        maps.append((prefix, folder))
+    source, dest = (root / a for a in args.args)
+    shown = " ".join(["publish import", *args.args, *(f"--map-url {m}" for m in args.map_url)])
+    imported = import_book(source, dest, ImportOptions(tuple(maps), args.force, shown), report)
+    print_report(report, root, args.strict)
+    if imported is None or report.failed(args.strict):
+        return 1
+    outline = imported.outline
+    sections = sum(1 for part in outline.parts if part.title is not None)
+    title = outline.meta.get("title") or outline.source.name
+    what = f"the Word document '{title}'" if outline.kind == "Word" else \
+        f"{imported.chapters} chapter(s) ({sections} section(s)) and {imported.images} image(s) of the " \
+        f"{outline.kind} book '{title}'"
+    say(f"imported {what} into {args.args[1]}; next: publish -C {args.args[1]} check")
     return 0
 
 

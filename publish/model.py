@@ -43,6 +43,9 @@ class Article:
     lang: str | None = None
     columns: int | None = None  # the PDF body's columns, if not the grid's
     section: str | None = None  # title of the section (栏目) it belongs to
+    # The title is the text's first heading, whose lines the reader blanked in `body`: links to
+    # that heading (`other.md#<its slug>`) mean the article itself.
+    title_from_heading: bool = False
 
     @property
     def path(self) -> Path:
@@ -121,6 +124,7 @@ class Publication:
     running_head: str | None = None
     authors: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()
+    translators: tuple[str, ...] = ()
     publisher: str | None = None
     rights: str | None = None
     cover: Asset | None = None  # the cover image, as publication.yaml names it

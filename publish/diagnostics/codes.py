@@ -48,8 +48,8 @@ def _code(code: str, summary: str, docs: str) -> Code:
 # -- the manuscript: publication.yaml, front matter, files (E1xx) ------------------------------
 YAML_SYNTAX = _code("E101", "YAML syntax error",
               "YAML syntax error (publication.yaml or front matter), at the offending position")
-NO_FRONT_MATTER = _code("E102", "no front matter",
-              "an article has no front matter (`---` … `---`), or it is not closed")
+NO_FRONT_MATTER = _code("E102", "front matter not closed",
+              "an article's front matter is not closed: a first `---` line without a second")
 MISSING_KEY = _code("E103", "required key missing",
               "a required key is missing or empty (`title`, `contents`)")
 WRONG_VALUE = _code("E104", "wrong value",
@@ -77,6 +77,9 @@ UNSAFE_YAML = _code("E113", "unsafe YAML",
                     "`!!binary`, `!!set`), alias-expansion bombs, recursive aliases, nesting deeper than 50 levels")
 UNREADABLE = _code("E114", "unreadable file",
               "a file cannot be read, or there is no manuscript/publication.yaml")
+NO_TITLE = _code("E115", "article without a title",
+              "an article has no title: no `title:` in its front matter (which is optional) and no heading to "
+                 "take it from (for a .docx: no title in its document properties and no heading)")
 
 # -- files the articles use, and the fonts (E2xx) ------------------------------------------------
 MISSING_FILE = _code("E201", "file not found",
@@ -139,6 +142,34 @@ INTERNAL_ERROR = _code("E303", "internal error",
 PORT_IN_USE = _code("E304", "cannot serve on the port",
               "`publish serve` cannot listen on the port (in use?): choose another with `--port`, "
                     "or `--port 0`")
+
+# -- publish import: books written for other tools (E4xx/W4xx) -------------------------------------
+IMPORT_FAILED = _code("E401", "cannot import",
+              "`publish import` cannot start or finish: the source is not a folder, a book or a .docx; its "
+                      "order file (book.toml, mkdocs.yml, SUMMARY.md, book.json) cannot be read; the destination "
+                      "is not empty (use `--force` to replace its manuscript/) or lies around the source")
+CHAPTER_LEFT_OUT = _code("W402", "chapter left out",
+              "an entry of the book's order (SUMMARY.md, mkdocs.yml `nav`, _sidebar.md) is not imported: a "
+                         "draft chapter with an empty link, a file that is missing or outside the book, an external "
+                         "link, a file listed twice")
+INCLUDE_NOT_EXPANDED = _code("W403", "include not expanded",
+              "an mdBook `{{#include}}`/`{{#rustdoc_include}}` cannot be expanded (the file is missing or "
+                             "outside the book, the anchor or the line range is not in it, includes nest too deep); "
+                             "the directive is left in the text")
+NOT_RESOLVED = _code("W404", "link or image not resolved",
+              "a link or an image of an imported chapter points to no file of the book (an image not found, "
+                     "a link to a file that is no chapter, a path that leaves the book); it is left as written")
+REMOTE_NOT_MAPPED = _code("W405", "remote image left remote",
+              "an imported chapter shows an image from the network, which the build will not fetch; "
+                          "`--map-url PREFIX=FOLDER` maps such URLs onto a folder of the book")
+IMPORT_SIMPLIFIED = _code("W406", "not carried over",
+              "something the other tool uses and publish does not was dropped or simplified: front matter keys "
+                          "(commented out), YAML tags in mkdocs.yml, chapters nested deeper than sections (listed "
+                          "flat), a `docs_dir` that does not exist, control characters pasted from a PDF (deleted)")
+WORD_NOT_CARRIED = _code("W407", "Word content not carried over",
+              "part of a .docx cannot be carried into the outputs: equations (OMML), drawings and text boxes, "
+                         "a picture in a format the outputs cannot show (EMF, WMF), a heading style without an "
+                         "outline level (printed as body text)")
 
 
 def table() -> str:

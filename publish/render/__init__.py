@@ -31,7 +31,10 @@ _TYPES: dict[str, type] = {cls.__name__: cls for cls in (Figure, Asset, Link, Di
 def render_all(articles: tuple[Article, ...], root: Path, report: Report, readers: dict[str, Reader],
                memo: Memo | None = None) -> tuple[RenderedArticle, ...]:
     """Render every article in order (figure numbers run on across them), then check the links."""
-    base = _memo_base(root, memo) if memo is not None else None
+    # Links between files resolve through every article's name: part of each article's key.
+    names = {Path(os.path.normpath(a.path)): a.name for a in articles}
+    base = _memo_base(root, memo) + [sorted((str(_inside(p, root)), n) for p, n in names.items())] \
+        if memo is not None else None
     next_figure = 1
     results = []
     for article in articles:
@@ -45,7 +48,8 @@ def render_all(articles: tuple[Article, ...], root: Path, report: Report, reader
                 report.keep(diagnostic)
         else:
             own = Report()  # this article's diagnostics, kept with its memo entry
-            rendered = readers[article.path.suffix.lower()].render(article, RenderContext(root, own, next_figure))
+            context = RenderContext(root, own, next_figure, names)
+            rendered = readers[article.path.suffix.lower()].render(article, context)
             report.extend(own)
             # An entry with errors is not kept: the error may name a file that appears later.
             if memo is not None and not own.errors:
@@ -59,11 +63,13 @@ def render_all(articles: tuple[Article, ...], root: Path, report: Report, reader
     return rendered_all
 
 
+def _inside(path: Path, root: Path) -> Path:
+    return path.relative_to(root) if path.is_relative_to(root) else path
+
+
 def _relative(article: Article, root: Path) -> Article:
     """The article with its path relative to the project: a moved or copied project keeps its memo."""
-    path = article.path
-    return replace(article, body=replace(article.body, path=path.relative_to(root) if path.is_relative_to(root)
-                                         else path))
+    return replace(article, body=replace(article.body, path=_inside(article.path, root)))
 
 
 def _memo_base(root: Path, memo: Memo) -> list:

@@ -15,7 +15,9 @@ one line in READERS; neither the loader, the memo nor make change.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -26,12 +28,18 @@ from ..model import Article, RenderedArticle
 @dataclass
 class RenderContext:
     """What rendering one article may use besides the article: the project, where its
-    diagnostics go, and the number its first figure gets (figures are numbered across the
-    publication)."""
+    diagnostics go, the number its first figure gets (figures are numbered across the
+    publication), and every article's file → its name, for links between files
+    (`../第二章/引言.md#小结` → the id `<name>-小结`)."""
 
     root: Path
     report: Report
     first_figure: int = 1
+    articles: Mapping[Path, str] = field(default_factory=dict)  # os.path.normpath of Article.path → name
+
+    def article_at(self, path: Path) -> str | None:
+        """The name of the article whose file is `path` (made absolute and normalised), if it is one."""
+        return self.articles.get(Path(os.path.normpath(path)))
 
 
 class Reader(Protocol):
@@ -52,6 +60,7 @@ class ReaderSpec:
 READERS = (
     ReaderSpec((".md", ".markdown"), "publish.render.markdown:MarkdownReader",
                ("markdown_it", "mdit_py_plugins", "pygments", "nh3")),
+    ReaderSpec((".docx",), "publish.render.docx:DocxReader", ("mammoth", "docx", "nh3", "lxml")),
 )
 
 

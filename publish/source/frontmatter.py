@@ -4,11 +4,16 @@
     title: 标题          ← checked against the article schema (schema.ARTICLE)
     ---
     body …               ← kept as SourceText, with the line it starts at
+
+The front matter is optional, and so is its `title`: a reader that can find a title in its
+format (the Markdown reader: the first heading) passes `find_title`; the title's lines are
+then blanked in the body, so that it is not printed twice and line numbers stay true.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..diagnostics import Report, codes
@@ -20,6 +25,8 @@ from .yamlsource import YamlDoc, YamlError
 from .yamlsource import load as load_yaml
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+# The body → (the title, index of its first line, index after its last line), or None.
+TitleFinder = Callable[[str], "tuple[str, int, int] | None"]
 
 
 def read_text(root: Path, path: Path, report: Report) -> str | None:
@@ -58,23 +65,38 @@ def split_front_matter(text: str, path: Path, report: Report) -> tuple[str, str,
     return None
 
 
-def read_article(root: Path, name: str, path: Path, section: str | None, report: Report) -> Article | None:
-    """The article in a text file with front matter, its metadata checked, its body kept as source."""
+def read_article(root: Path, name: str, path: Path, section: str | None, report: Report,
+                 find_title: TitleFinder | None = None) -> Article | None:
+    """The article in a text file with optional front matter, its metadata checked, its body kept as source."""
     text = read_text(root, path, report)
     if text is None:
         return None
-    parts = split_front_matter(text, path, report)
-    if parts is None:
-        return None
-    front, body, body_line = parts
-    doc = parse_yaml(front, path, report, line_offset=1)
-    if doc is None:
-        return None
-    if doc.data is None:
-        report.add(codes.MISSING_KEY, "missing required key 'title' in the front matter", path, 1, 1)
-        return None
-    errors_before = len(report.errors)
-    meta = schema.check(doc, (), schema.ARTICLE, report, path, line_offset=1, what="the front matter")
-    if len(report.errors) > errors_before or "title" not in meta:
-        return None
+    meta: dict = {}
+    body, body_line = text, 1
+    if text.split("\n", 1)[0].strip() == "---":
+        parts = split_front_matter(text, path, report)
+        if parts is None:
+            return None
+        front, body, body_line = parts
+        doc = parse_yaml(front, path, report, line_offset=1)
+        if doc is None:
+            return None
+        if doc.data is not None:
+            errors_before = len(report.errors)
+            keys = schema.ARTICLE if find_title is None else schema.ARTICLE_TITLE_OPTIONAL
+            meta = schema.check(doc, (), keys, report, path, line_offset=1, what="the front matter")
+            if len(report.errors) > errors_before:
+                return None
+    if "title" not in meta:
+        found = find_title(body) if find_title is not None else None
+        if found is None:
+            why = "its front matter has no 'title'" if body_line > 1 else "it has no front matter"
+            report.add(codes.NO_TITLE, f"the article has no title: {why} and its text no heading", path, 1, 1,
+                       "begin the text with a heading (# 标题), or give it front matter: ---, title: 标题, ---")
+            return None
+        title, first, end = found
+        lines = body.split("\n")
+        body = "\n".join(lines[:first] + [""] * (end - first) + lines[end:])
+        meta["title"] = title
+        meta["title_from_heading"] = True
     return Article(name=name, body=SourceText(body, path, body_line), section=section, **meta)

@@ -179,6 +179,7 @@ def load(root: Path, readers: Mapping[str, ArticleSource]) -> tuple[Publication 
         running_head=meta.get("running_head"),
         authors=meta.get("authors", ()),
         editors=meta.get("editors", ()),
+        translators=meta.get("translators", ()),
         publisher=meta.get("publisher"),
         rights=meta.get("rights"),
         cover=cover,

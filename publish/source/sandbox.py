@@ -61,6 +61,27 @@ def resolve(root: Path, base: Path, reference: str) -> Path:
     return candidate
 
 
+def local_file(root: Path, base: Path, written: str) -> Path:
+    """The file a plain path (no URL: `C#.md` and `a%20b.md` are file names) names, relative to
+    `base`, inside `root`. Backslashes are folder separators, as Windows editors write them."""
+    relative = written.strip().replace("\\", "/")
+    if not relative:
+        raise Unusable("the path is empty")
+    if relative.startswith("/") or re.match(r"[A-Za-z]:/", relative):
+        raise OutsideProject(f"absolute path '{written}' is not allowed; use a path inside the project")
+    candidate = real(base / relative)
+    if not inside(root, candidate):
+        if os.path.lexists(base / relative) and inside(root, Path(os.path.normpath(base / relative))):
+            raise OutsideProject(f"'{written}' is a symlink to {candidate}, outside the project")
+        raise OutsideProject(f"'{written}' points outside the project")
+    try:
+        if candidate.is_file():
+            return candidate
+    except OSError as exc:
+        raise Unusable(f"'{written}' cannot be opened: {exc.strerror}") from None
+    raise Unusable(f"file not found: {written}")
+
+
 def find_file(root: Path, bases: tuple[Path, ...], reference: str) -> Path:
     """The first of `reference` relative to each of `bases` that is a file inside the project.
 

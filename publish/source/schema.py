@@ -190,6 +190,7 @@ PUBLICATION = {
     "running_head": Key(text, "the verso running head of the PDF; default \"<title> <edition>\""),
     "authors": Key(texts, "the book's authors"),
     "editors": Key(texts, "the editors"),
+    "translators": Key(texts, "the translators (a translated book)"),
     "publisher": Key(text, "the publisher"),
     "identifier": Key(text, "ISSN/ISBN URN; default a urn:uuid derived from title + edition"),
     "rights": Key(text, "the copyright line"),
@@ -252,6 +253,9 @@ FALLBACK = {
     "for": Key(families, "the theme's families it backs: serif, sans, mono (default serif and sans)"),
     "weight": Key(weight, "its weight (default 400; a regular face backs the bold text too)"),
 }
+
+# For readers that can take the title from the text itself (the Markdown reader: the first heading).
+ARTICLE_TITLE_OPTIONAL = {**ARTICLE, "title": Key(text, ARTICLE["title"].doc)}
 
 SECTION = {
     "title": Key(text, "the section's (栏目) title", required=True),

@@ -9,7 +9,7 @@ from ..diagnostics import Code, codes
 
 # Characters XML cannot carry (C0 controls but tab and line ends, U+FFFE, U+FFFF) and invisible
 # controls (DEL, C1) that only ever come from binary or mis-decoded text.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def decode(data: bytes) -> str:
         raise DecodeError(codes.NOT_UTF8, f"invalid UTF-8 byte 0x{data[exc.start]:02x}", line, col,
                           "save the file as UTF-8; it may be in GBK/GB18030") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = _CONTROL.search(text)
+    bad = CONTROL.search(text)
     if bad is not None:
         line, col = position(text, bad.start())
         if bad.group() == "\x00":

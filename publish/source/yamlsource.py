@@ -2,7 +2,9 @@
 
 PyYAML's SafeLoader refuses Python object tags; tags on mappings and sequences,
 which the composer does not check, are refused here, and so are the few
-standard tags a manuscript has no use for (!!binary, !!set, !!omap, !!pairs).
+standard tags a manuscript has no use for (!!binary, !!set, !!omap, !!pairs) — or, for
+other tools' files read by `publish import` (mkdocs.yml is full of `!!python/name:` and
+`!ENV`), each tagged value is read as None and its tag and place listed in `ignored`.
 Aliases are allowed but the expanded size is capped and recursive aliases are
 refused, so an alias-expansion bomb fails fast instead of eating memory; the
 nesting depth is capped too, so no document can exhaust the Python stack.
@@ -38,6 +40,7 @@ class YamlError(Exception):
 class YamlDoc:
     data: Any
     marks: dict[Path_, tuple[int, int]]  # key path → (line, col), 1-based
+    ignored: tuple[tuple[str, int, int], ...] = ()  # with ignore_tags: (tag, line, col) of each value read as None
 
     def mark(self, path: Path_, line_offset: int = 0) -> tuple[int, int]:
         """Position of `path`, or of its nearest ancestor that has one."""
@@ -79,7 +82,9 @@ def _shown(tag: str) -> str:
     return "!!" + tag[len(_STANDARD):] if tag.startswith(_STANDARD) else tag
 
 
-def load(text: str) -> YamlDoc:
+def load(text: str, ignore_tags: bool = False) -> YamlDoc:
+    """`text` as a YamlDoc; a tag that is not allowed is an UNSAFE_YAML error, or with
+    `ignore_tags` a None value (nothing is ever constructed from a tag)."""
     loader = None
     try:
         loader = _Loader(text)  # the reader checks every character here
@@ -101,12 +106,21 @@ def load(text: str) -> YamlDoc:
         return YamlDoc(None, {})
     marks: dict[Path_, tuple[int, int]] = {(): _at(node)}
     budget = [MAX_NODES]
-    data = _convert(node, (), marks, budget, yaml.SafeLoader(""), ())
-    return YamlDoc(data, marks)
+    ignored: list[tuple[str, int, int]] | None = [] if ignore_tags else None
+    data = _convert(node, (), marks, budget, yaml.SafeLoader(""), (), ignored)
+    return YamlDoc(data, marks, tuple(ignored or ()))
+
+
+def _refused(node: yaml.Node, ignored: list | None) -> bool:
+    """Whether a node's tag is refused; with `ignored`, it is noted there instead."""
+    if ignored is None:
+        raise YamlError(f"YAML tag '{_shown(node.tag)}' is not allowed", *_at(node), code=codes.UNSAFE_YAML)
+    ignored.append((_shown(node.tag), *_at(node)))
+    return True
 
 
 def _convert(node: yaml.Node, path: Path_, marks: dict, budget: list[int], constructor: yaml.SafeLoader,
-             ancestors: tuple[yaml.Node, ...]) -> Any:
+             ancestors: tuple[yaml.Node, ...], ignored: list | None = None) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
         raise YamlError("YAML document expands to too many nodes (alias bomb?)", *_at(node), code=codes.UNSAFE_YAML)
@@ -117,30 +131,31 @@ def _convert(node: yaml.Node, path: Path_, marks: dict, budget: list[int], const
         raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", *_at(node), code=codes.UNSAFE_YAML)
     inner = ancestors + (node,)
     if isinstance(node, yaml.MappingNode):
-        if node.tag != _STANDARD + "map":
-            raise YamlError(f"YAML tag '{_shown(node.tag)}' is not allowed", *_at(node), code=codes.UNSAFE_YAML)
+        if node.tag != _STANDARD + "map" and _refused(node, ignored):
+            return None
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlError("a mapping key must be a plain value", *_at(key_node))
-            key = _convert(key_node, path, {}, budget, constructor, inner)
+            key = _convert(key_node, path, {}, budget, constructor, inner, ignored)
             if key == "<<":
                 raise YamlError("YAML merge keys ('<<') are not supported", *_at(key_node))
             if key in result:
                 raise YamlError(f"duplicate key '{key}'", *_at(key_node))
             marks[path + (key,)] = _at(key_node)
-            result[key] = _convert(value_node, path + (key,), marks, budget, constructor, inner)
+            result[key] = _convert(value_node, path + (key,), marks, budget, constructor, inner, ignored)
         return result
     if isinstance(node, yaml.SequenceNode):
-        if node.tag != _STANDARD + "seq":
-            raise YamlError(f"YAML tag '{_shown(node.tag)}' is not allowed", *_at(node), code=codes.UNSAFE_YAML)
+        if node.tag != _STANDARD + "seq" and _refused(node, ignored):
+            return None
         items = []
         for index, item in enumerate(node.value):
             marks[path + (index,)] = _at(item)
-            items.append(_convert(item, path + (index,), marks, budget, constructor, inner))
+            items.append(_convert(item, path + (index,), marks, budget, constructor, inner, ignored))
         return items
-    if node.tag.startswith(_STANDARD) and node.tag not in _SCALAR_TAGS:
-        raise YamlError(f"YAML tag '{_shown(node.tag)}' is not allowed", *_at(node), code=codes.UNSAFE_YAML)
+    if node.tag not in _SCALAR_TAGS and (node.tag.startswith(_STANDARD) or ignored is not None) \
+            and _refused(node, ignored):
+        return None
     try:
         return constructor.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:

@@ -45,8 +45,10 @@ def test_a_valid_manuscript_loads_into_the_model(tmp_path):
 @pytest.mark.parametrize("publication, articles, expected", [
     ("title: [x\ncontents: [a]\n", {"a": ARTICLE}, "manuscript/publication.yaml:2:9: error E101: YAML syntax error"),
     (PUB, {"a": "---\ntitle: [x\n---\n正文\n"}, "manuscript/articles/a.md:2:10: error E101: YAML syntax error"),
-    (PUB, {"a": "正文，没有前言。\n"}, "manuscript/articles/a.md:1:1: error E102: missing front matter"),
-    (PUB, {"a": "---\nauthors: [某]\n---\n正文\n"}, "manuscript/articles/a.md:2:1: error E103: missing required key 'title'"),
+    (PUB, {"a": "---\ntitle: 题\n正文\n"}, "manuscript/articles/a.md:1:1: error E102: front matter is not closed"),
+    (PUB, {"a": "正文，没有前言。\n"}, "manuscript/articles/a.md:1:1: error E115: the article has no title: it has no front"),
+    (PUB, {"a": "---\nauthors: [某]\n---\n正文\n"}, "manuscript/articles/a.md:1:1: error E115: the article has no title: its front"),
+    (PUB, {"a": "---\ntitle: ''\n---\n# 题\n"}, "manuscript/articles/a.md:2:1: error E104: 'title': must not be empty"),
     (PUB, {"a": "---\ntitle: 题\ncolumns: 3\n---\n正文\n"}, "manuscript/articles/a.md:3:1: error E104: 'columns': expected 1 or 2"),
     (PUB, {"a": "---\ntitle: 题\nsumary: 导语\n---\n正文\n"}, "manuscript/articles/a.md:3:1: error E105: unknown key 'sumary'\n  hint: did you mean 'summary'?"),
     ("title: 刊\ncontents: [a, a]\n", {"a": ARTICLE}, "manuscript/publication.yaml:2:15: error E106: article 'a' is listed twice"),

@@ -9,6 +9,7 @@ The other rules are mixed in: figures.py, notes.py, blocks.py (boxes, tabs, math
 
 from __future__ import annotations
 
+import os
 import re
 from html import escape
 from pathlib import Path
@@ -59,7 +60,7 @@ class Renderer(FigureRules, NoteRules, BlockRules, HtmlRules):
 
     def render(self, article: Article, context: RenderContext) -> RenderedArticle:
         state = RenderState(article, context.root, context.report, context.first_figure)
-        env = {"state": state}
+        env = {"state": state, "context": context}
         tokens = self.md.parse(article.body.text, env)
         self.check_leftover_footnotes(tokens, state)
         foreign_syntax(tokens, state)
@@ -113,16 +114,32 @@ class Renderer(FigureRules, NoteRules, BlockRules, HtmlRules):
                              state.article.path, state.line(token), 1,
                              "links may go to http(s) and mailto addresses, or inside the publication")
             return "<a>"
-        target = self._internal_target(href, state)
+        target = self._internal_target(href, state, env["context"])
         state.links.append(Link(target, state.line(token), unquote(href)))
         return f'<a href="#{escape(target)}">'
 
     @staticmethod
-    def _internal_target(href: str, state: RenderState) -> str:
-        """`other.md#x` → `other-x`; `other.md` → `other`; `#x` → `<this>-x`."""
-        # markdown-it percent-encodes link targets; ids are text (GitHub slugs keep CJK).
-        path, _, fragment = unquote(href).partition("#")
-        name = Path(path.replace("\\", "/")).stem if path else state.article.name
+    def _internal_target(href: str, state: RenderState, context: RenderContext) -> str:
+        """`other.md#x` → `<other's name>-x`; `other.md` → its name; `#x` → `<this>-x`.
+
+        A path is relative to the linking file (or to manuscript/), written plainly or URL-encoded
+        (`第二章.md`, `第%20二章.md`, markdown-it encodes the first as the second), with / or \\;
+        a folder (`../第二章/`) is its index.md or README.md. A file that is no article keeps
+        its stem as the target, which check_links reports as broken."""
+        path, _, fragment = href.partition("#")
+        fragment = unquote(fragment)
+        name = state.article.name
+        if path:
+            local = unquote(path.partition("?")[0]).replace("\\", "/")
+            name = Path(os.path.normpath(state.article.path.parent / local)).stem
+            for base in (state.article.path.parent, state.root / "manuscript"):
+                found = [context.article_at(base / local / index) for index in ("index.md", "README.md")] \
+                    if local.endswith("/") or not Path(local).suffix else []
+                found.insert(0, context.article_at(base / local))
+                known = next((n for n in found if n is not None), None)
+                if known is not None:
+                    name = known
+                    break
         return f"{name}-{fragment}" if fragment else name
 
     # -- blocks -----------------------------------------------------------------

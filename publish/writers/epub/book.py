@@ -75,10 +75,15 @@ def _metadata(package: _Package, has_page_list: bool) -> None:
     book.set_identifier(pub.identifier)
     book.set_title(pub.title)
     book.set_language(pub.language)
-    for author in pub.authors:
-        book.add_author(author)
-    for editor in pub.editors:
-        book.add_metadata("DC", "contributor", editor)
+    # Each creator and contributor has its own id (ebooklib gives every author the id "creator":
+    # two authors were EPUBCheck's RSC-005) and its MARC relator role, refining that id.
+    people = [("creator", "aut", name) for name in pub.authors] + \
+        [("contributor", "edt", name) for name in pub.editors] + \
+        [("contributor", "trl", name) for name in pub.translators]
+    for number, (element, role, name) in enumerate(people, 1):
+        uid = f"{element}-{number}"
+        book.add_metadata("DC", element, name, {"id": uid})
+        book.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})
     if pub.publisher:
         book.add_metadata("DC", "publisher", pub.publisher)
     if pub.rights:

@@ -17,6 +17,7 @@ from typing import Any
 from ...model import Book, PageMark
 
 _ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
+_CELL = re.compile(r"\s*<t[dh](?:\s[^>]*)?>")  # a table row holds only cells: a marker goes in one
 
 
 def marker(mark: PageMark) -> str:
@@ -50,7 +51,8 @@ def _text_position(html: str, start: int, offset: int) -> int:
         i = entity.end() if entity else i + 1
         seen += 1
     # Do not split "…</span>" pairs needlessly: a marker before a closing tag reads the same.
-    return i
+    cell = _CELL.match(html, i)
+    return cell.end() if cell else i
 
 
 # -- the codec of the page-marks provision --------------------------------------------------------
