@@ -30,3 +30,35 @@ def test_templates_are_sandboxed_and_strict(tmp_path):
     assert theme.env.undefined.__name__ == "StrictUndefined"
     assert theme.env.autoescape is True
     assert theme.env.is_safe_attribute(object(), "__class__", None) is False
+
+
+def test_the_accent_is_the_projects_in_the_css_and_on_the_drawn_cover(tmp_path):
+    """The theme's colours are custom properties a project sets in styles/custom.css; the EPUB's
+    cover, drawn outside CSS, takes the last --accent declared."""
+    import io
+
+    from PIL import Image
+
+    from publish.writers.theme import accent_colour
+
+    assert accent_colour(":root { --accent: #3a4a5c; }\n:root { --accent:#961E28 }") == (150, 30, 40)
+    assert accent_colour("p { color: red }") == (58, 74, 92)
+    project = copy_case("basic", tmp_path)
+    (project / "styles").mkdir()
+    (project / "styles" / "custom.css").write_text(":root { --accent: #0a7a3c; }\n", encoding="utf-8")
+    result = run_publish("-C", str(project), "epub")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(project / "build" / "test-monthly.epub") as z:
+        cover = Image.open(io.BytesIO(z.read("EPUB/images/cover.png"))).convert("RGB")
+    assert cover.getpixel((10, 10)) == (10, 122, 60)
+
+
+def test_the_sample_keeps_its_look_in_its_own_styles_folder():
+    """The repository's sample is a project like any other: its red is in styles/custom.css, not in
+    the package's theme, whose colours are neutral."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    theme = load_theme(root)
+    assert "#961e28" not in (DEFAULT_THEME / "print.css").read_text(encoding="utf-8")
+    assert "--accent: #961e28" in theme.css("print.css") and "--accent: #961e28" in theme.css("epub.css")

@@ -18,7 +18,7 @@ from typing import Any
 
 from ...model import Book, PageMark
 from ..target import WriterOptions
-from ..theme import Theme
+from ..theme import Theme, accent_colour
 from ..xhtml import article_file, article_page, font_stacks, link_targets, nav_sections, sections_of
 from .accessibility import accessibility_metadata
 from .container import APPLE_OPTIONS, write_package
@@ -108,7 +108,8 @@ def _cover(package: _Package, options: WriterOptions) -> str:
         media_type = "image/png" if href.endswith(".png") else "image/jpeg"
     else:
         sans = {face.weight: face for face in package.source.faces if face.family == "Publish Sans"}
-        data = draw_cover(pub, sans[700], sans[400], options.cache / "cover")
+        accent = accent_colour(package.theme.css("epub.css"))
+        data = draw_cover(pub, sans[700], sans[400], options.cache / "cover", accent)
         href, media_type = "images/cover.png", "image/png"
     image = package.epub.EpubItem(uid="cover-image", file_name=href, media_type=media_type, content=data)
     image.properties = ["cover-image"]

@@ -14,29 +14,29 @@ WIDTH, HEIGHT = 1200, 1680  # 1:1.4, close to the printed trim
 
 
 def draw_cover(publication: Publication, sans_bold: FontFace, sans_regular: FontFace,
-               cache_dir: Path | None = None) -> bytes:
+               cache_dir: Path | None = None, accent: tuple[int, int, int] = (58, 74, 92)) -> bytes:
     """The cover PNG; with `cache_dir`, kept there by what it is drawn from (drawing and
     compressing it is a fifth of an EPUB rebuild after an article edit)."""
     if cache_dir is None:
-        return _draw(publication, sans_bold, sans_regular)
+        return _draw(publication, sans_bold, sans_regular, accent)
     key = hashlib.sha256(repr((publication.title, publication.subtitle, publication.edition, publication.number,
-                               publication.publisher, WIDTH, HEIGHT, Path(__file__).read_bytes(),
+                               publication.publisher, WIDTH, HEIGHT, accent, Path(__file__).read_bytes(),
                                *(file_key(f.path) for f in (sans_bold, sans_regular))
                                )).encode()).hexdigest()[:32]
     cached = cache_dir / f"cover-{key}.png"
     if cached.is_file():
         return cached.read_bytes()
-    data = _draw(publication, sans_bold, sans_regular)
+    data = _draw(publication, sans_bold, sans_regular, accent)
     write_bytes(cached, data)
     return data
 
 
-def _draw(publication: Publication, sans_bold: FontFace, sans_regular: FontFace) -> bytes:
+def _draw(publication: Publication, sans_bold: FontFace, sans_regular: FontFace,
+          accent: tuple[int, int, int]) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("RGB", (WIDTH, HEIGHT), (250, 248, 243))
     draw = ImageDraw.Draw(image)
-    accent = (150, 30, 40)
     draw.rectangle((0, 0, WIDTH, 520), fill=accent)
 
     def centred(text: str, y: int, face: FontFace, size: int, fill) -> None:
@@ -49,7 +49,7 @@ def _draw(publication: Publication, sans_bold: FontFace, sans_regular: FontFace)
 
     centred(publication.title, 150, sans_bold, 200, (255, 255, 255))
     if publication.subtitle:
-        centred(publication.subtitle, 410, sans_regular, 52, (255, 235, 235))
+        centred(publication.subtitle, 410, sans_regular, 52, tuple(255 - (255 - c) // 12 for c in accent))
     y = 640
     for line in (publication.edition, publication.number):
         if line:

@@ -50,6 +50,10 @@ def page_css(pub: Publication, bleed: bool) -> str:
                      f"components: {components}; }}")
         rules.append(f"@page {{ bleed: {geometry.bleed_mm}mm; marks: crop; }}")
         rules.append(f"@page cover {{ bleed: {geometry.bleed_mm}mm; marks: crop; }}")
+        # The masthead's colour touches the trim on three sides: it must run on into the bleed, or a
+        # trim a hair off leaves a white edge. A border as wide as the bleed keeps its text in place.
+        rules.append(f".cover .masthead {{ margin: -{geometry.bleed_mm}mm -{geometry.bleed_mm}mm 0; "
+                     f"border: {geometry.bleed_mm}mm solid var(--accent); border-bottom: none; }}")
     if geometry.recto_openers:
         rules.append(".article { break-before: right; }")
     return "\n".join(rules)

@@ -8,6 +8,7 @@ print* only the PDFs (registry.py's `theme` of each target).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -55,6 +56,16 @@ class Theme:
     def files(self) -> list[Path]:
         """Every file that can shape the output, for the up-to-date check."""
         return sorted(p for folder in self.folders if folder.is_dir() for p in folder.rglob("*") if p.is_file())
+
+
+def accent_colour(css: str, default: tuple[int, int, int] = (58, 74, 92)) -> tuple[int, int, int]:
+    """The last `--accent: #rrggbb` a stylesheet declares, for what is drawn outside CSS (the EPUB's
+    cover): the theme sets a neutral one, a project's custom.css its own."""
+    found = re.findall(r"--accent\s*:\s*#([0-9a-fA-F]{6})\b", css)
+    if not found:
+        return default
+    value = found[-1]
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
 def load_theme(root: Path) -> Theme:
