@@ -41,4 +41,6 @@ def warm_fonts(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iter
     yield from ()
 
 
-__all__ = ["build", "warm_fonts"]
+from .vertical import build_vertical  # noqa: E402 (the vertical edition's builder)
+
+__all__ = ["build", "build_vertical", "warm_fonts"]
