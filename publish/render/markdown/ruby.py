@@ -36,9 +36,9 @@ def _find_ruby(state: StateCore) -> None:
                 children.append(token)
                 continue
 
-            def warn(code: str, message: str, offset: int, token: Token = token) -> None:
-                if render is not None:
-                    render.add(getattr(codes, code), message, token)
+            def warn(code: str, message: str, offset: int, where: Token = block) -> None:
+                if render is not None:  # at the block's line (inline tokens get theirs later)
+                    render.add(getattr(codes, code), message, where)
 
             pieces = split_markdown(token.content, warn)
             if japanese:
