@@ -52,7 +52,8 @@ def parse_phrases(text: str) -> tuple[tuple[tuple[str, str], ...], list[tuple[in
             continue
         parts = line.split("\t") if "\t" in line else line.split()
         if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-            problems.append((number, f"line {number} of the phrase table is not 'phrase<tab>replacement': {line[:40]!r}"))
+            problems.append((number, f"line {number} of the phrase table is not 'phrase<tab>replacement': "
+                             f"{line[:40]!r}"))
             continue
         pairs.append((parts[0].strip(), parts[1].strip()))
     return tuple(pairs), problems

@@ -11,7 +11,6 @@ Glyph forms, centred punctuation and ruby are checked on the PDF's pixels and gl
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import zipfile

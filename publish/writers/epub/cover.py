@@ -20,7 +20,8 @@ def draw_cover(publication: Publication, sans_bold: FontFace, sans_regular: Font
     if cache_dir is None:
         return _draw(publication, sans_bold, sans_regular)
     key = hashlib.sha256(repr((publication.title, publication.subtitle, publication.edition, publication.number,
-                               publication.publisher, publication.authors, publication.language, WIDTH, HEIGHT, Path(__file__).read_bytes(),
+                               publication.publisher,
+                               publication.authors, publication.language, WIDTH, HEIGHT, Path(__file__).read_bytes(),
                                *(file_key(f.path) for f in (sans_bold, sans_regular))
                                )).encode()).hexdigest()[:32]
     cached = cache_dir / f"cover-{key}.png"
@@ -45,10 +46,10 @@ def _draw(publication: Publication, sans_bold: FontFace, sans_regular: FontFace)
             size -= 4
             font = ImageFont.truetype(str(face.path), size)
         x = (WIDTH - draw.textlength(text, font=font)) / 2
-        draw.text((x, y), text, font=font, fill=fill, **language)
+        draw.text((x, y), text, font=font, fill=fill, language=language)
 
     # With libraqm, the text's language picks its glyph forms (the fonts' locl: 今 in ja).
-    language = {"language": publication.language} if features.check("raqm") else {}
+    language = publication.language if features.check("raqm") else None
 
     centred(publication.title, 150, sans_bold, 200, (255, 255, 255))
     if publication.subtitle:

@@ -18,13 +18,6 @@ a PDF cannot reflow, so a vertical print edition would need its own layout engin
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Iterator
-
-from ...model import Book
-from ...store import write_bytes
-from ..target import Event, Job, Result, Sink, WriterOptions, Written
-from ..theme import load_theme
 
 _TEXT = re.compile(r"(<[^>]*>)")
 _TWO_DIGITS = re.compile(r"(?<![0-9０-９.,])([0-9]{2})(?![0-9０-９.,])")
@@ -54,17 +47,3 @@ def metadata(book: object) -> None:
     """The spine right to left; Kindle reads the writing mode from a meta of its own."""
     book.set_direction("rtl")  # type: ignore[attr-defined]
     book.add_metadata(None, "meta", "", {"name": "primary-writing-mode", "content": "vertical-rl"})  # type: ignore[attr-defined]
-
-
-def build_vertical(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[Result]:
-    """build/<slug>-vertical.epub, with the page-list of the print layout's page marks."""
-    from .book import build_epub
-
-    started = time.perf_counter()
-    path = job.output("epub-vertical")
-    sink(Event(path.name, "assembling vertical EPUB"))
-    data = build_epub(book, load_theme(book.publication.root), options, job.needs["page-marks"],
-                      on_font=lambda number, total: sink(Event(path.name, "subsetting fonts", number, total)),
-                      vertical=True)
-    write_bytes(path, data)
-    yield Written("epub-vertical", len(data), None, time.perf_counter() - started)
