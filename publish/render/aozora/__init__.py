@@ -34,7 +34,6 @@ _GAIJI = re.compile(r"※［＃[^］]*?(?:U\+(?P<code>[0-9A-Fa-f]{4,6})|第[34]�
 _ANNOTATION = re.compile(r"［＃(?P<body>[^］]*)］")
 _LAYOUT = ("字下げ", "字上げ", "改ページ", "改丁", "改段", "改見開き", "地付き", "地から", "ここで", "ここから",
            "字詰め", "ページの左右中央", "天付き")
-_LEVELS = {"大": "h2", "中": "h3", "小": "h4"}
 
 
 def decode_aozora(data: bytes) -> str | None:
@@ -96,6 +95,9 @@ class AozoraReader:
         ids = {article.name}
         out = []
         paragraphs = headings = 0
+        # Headings from the highest level the text uses: h2 under the article's title, then on.
+        used = [level for level in "大中小" if f"」は{level}見出し］" in article.body.text]
+        tags = {level: f"h{index + 2}" for index, level in enumerate(used)}
         for offset, raw in enumerate(article.body.text.split("\n")):
             line_number = article.body.first_line + offset
 
@@ -110,7 +112,7 @@ class AozoraReader:
                 headings += 1
                 anchor = f"{article.name}-h{headings}"
                 ids.add(anchor)
-                tag = _LEVELS[heading.group("level")]
+                tag = tags[heading.group("level")]
                 out.append(f'<{tag} id="{anchor}">{escape(heading.group("text"), quote=False)}</{tag}>\n')
                 continue
             line = line.lstrip("　 ")
