@@ -287,3 +287,37 @@ def test_the_vertical_epubs_fonts_keep_the_vertical_forms(vertical, tmp_path):
 def test_a_plain_publish_builds_no_vertical_epub(ja):
     built = (ja / "stdout.txt").read_text(encoding="utf-8")
     assert "botchan.epub" in built and "vertical" not in built
+
+
+def test_emphasis_dots_are_drawn_in_the_pdf_and_add_no_text(ja, tmp_path):
+    """大事 with 傍点: ink just above each of its glyph boxes, none above its neighbours; the
+    dots are pictures, not characters."""
+    import pdfplumber
+
+    pdf = ja / "build" / "botchan.pdf"
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages, 1):
+            chars = [c for c in page.chars if abs(c["size"] - 10) < 0.2]
+            found = [i for i in range(len(chars) - 3)
+                     if "".join(c["text"] for c in chars[i:i + 4]) == "大事な点"]  # the notation article's
+            if found:
+                break
+    index = found[0]
+    assert "﹅" not in "".join(c["text"] for c in page.chars)
+
+    def ink_above(char: dict) -> int:
+        band = dict(char, top=char["top"] - 6.0, bottom=char["top"] - 2.0)  # the dot: 4–5 pt up
+        return sum(map(sum, _ink(pdf, number, band, tmp_path / f"b{int(char['x0'])}", dpi=600)))
+
+    marked = [ink_above(chars[index]), ink_above(chars[index + 1])]
+    plain = [ink_above(chars[index + 2]), ink_above(chars[index - 1])]
+    assert min(marked) > 10 and max(plain) < min(marked) / 4, (marked, plain)
+
+
+def test_figures_and_tables_stay_upright_in_the_vertical_epub(vertical):
+    css = _epub_text(vertical, "style.css")
+    upright = css[css.index("/* Upright"):]
+    assert re.search(r"figure, \.table, table, pre[^{]*\{\s*writing-mode: horizontal-tb", upright)
+    notation = _epub_text(vertical, "notation.xhtml")
+    assert '<figure id="notation-fig1" class="figure">' in notation and "<table>" in notation
+    assert '<span class="figure-label">図1</span>' in notation
