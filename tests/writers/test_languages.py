@@ -321,3 +321,34 @@ def test_figures_and_tables_stay_upright_in_the_vertical_epub(vertical):
     notation = _epub_text(vertical, "notation.xhtml")
     assert '<figure id="notation-fig1" class="figure">' in notation and "<table>" in notation
     assert '<span class="figure-label">図1</span>' in notation
+
+
+def test_japanese_line_start_rules_at_the_break(tmp_path):
+    """Paragraphs made so that the natural break falls just before a small kana, ー, 。, 」 or
+    ）, or just after 「: the line breaks elsewhere (JIS X 4051, at the usual strictness)."""
+    project = copy_case("ja", tmp_path)
+    manuscript = project / "manuscript"
+    (manuscript / "articles" / "botchan.txt").unlink()
+    (manuscript / "articles" / "notation.md").unlink()
+    yaml = manuscript / "publication.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("  - botchan\n  - notation\n", "  - breaks\n"),
+                    encoding="utf-8")
+    # 49 characters a line; a paragraph's first line has 48 after its one-character indent.
+    cases = {"ッ": "カ", "ゃ": "き", "ー": "コ", "ョ": "シ", "。": "る", "」": "る", "）": "る"}
+    paragraphs = ["あ" * 47 + before + mark + "いうえおかきくけこ" * 4 for mark, before in cases.items()]
+    paragraphs.append("あ" * 47 + "「かぎ」" + "いうえおかきくけこ" * 4)  # 「 would end the first line
+    paragraphs.append("い" * 47 + "かき" + "いうえおかきくけこ" * 4)  # the control: no rule moves its break
+    (manuscript / "articles" / "breaks.md").write_text("---\ntitle: 禁則\n---\n\n" + "\n\n".join(paragraphs) + "\n",
+                                                       encoding="utf-8")
+    result = run_publish("-C", str(project), "pdf", "--variant", "screen", env=fresh_machine(tmp_path))
+    assert result.returncode == 0, result.stderr
+    from typometrics import body_lines
+
+    lines = body_lines(project / "build" / "botchan.pdf")
+    starts = [l.text[0] for l in lines]
+    ends = [l.text[-1] for l in lines]
+    assert len(lines) >= 2 * len(paragraphs)
+    assert any(len(l.chars) == 48 and l.text.endswith("いか") for l in lines), "the break is not where the test thinks"
+    assert all(len(l.chars) == 47 for l in lines if l.text.startswith("あ")), "a rule did not move a break"
+    assert not set(starts) & set(JA_NO_START), starts
+    assert "「" not in ends, ends
