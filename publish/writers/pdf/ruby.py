@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+_RP = re.compile(r"<rp>[^<]*</rp>")  # fallback parentheses: print.css hides them anyway
 _MONO = re.compile(r"<ruby>((?:[^<]+<rt>[^<]*</rt>){2,})</ruby>")
 _PAIR = re.compile(r"([^<]+)<rt>([^<]*)</rt>")
 _BOUTEN = re.compile(r'(<em class="bouten bouten-[a-z-]+">)([^<]*)(</em>)')
@@ -20,6 +21,7 @@ _ENTITY = re.compile(r"&[#A-Za-z0-9]+;|.", re.S)
 
 def prepare(html: str) -> str:
     """The document's ruby split per base, its emphasised characters each in a span."""
+    html = _RP.sub("", html) if "<rp>" in html else html
     html = _MONO.sub(lambda m: "".join(f"<ruby>{base}<rt>{reading}</rt></ruby>"
                                        for base, reading in _PAIR.findall(m.group(1))), html)
     return _BOUTEN.sub(lambda m: m.group(1) + "".join(
