@@ -131,6 +131,12 @@ class Publication:
     page: PageGeometry = field(default_factory=PageGeometry)
     suppress: tuple[Suppression, ...] = ()  # warnings the project has accepted
     fonts: tuple[FallbackFont, ...] = ()  # fonts the project adds, in the order they are tried
+    # Languages (cjk/locale.py): label overrides, the EPUB's writing mode, and the edition's
+    # conversion (OpenCC) from the manuscript's script, with the project's phrase table.
+    labels: tuple[tuple[str, str], ...] = ()
+    writing_mode: str = "horizontal"  # or "vertical": the EPUB only
+    convert: str | None = None  # "zh-Hant-TW", "zh-Hant-HK", "zh-Hans"
+    phrases: tuple[tuple[str, str], ...] = ()
 
     @property
     def manuscript(self) -> Path:

@@ -78,7 +78,9 @@ def body_lines(path, size: float = 10.0, font: str = "Publish-Serif") -> list[Li
     return lines
 
 
-def measure(path, size: float = 10.0) -> Report:
+def measure(path, size: float = 10.0, indent: float = 2.0, closing: str = CLOSING) -> Report:
+    """`indent`: the paragraphs' first-line indent in em (Chinese 2, Japanese 1); `closing`: the
+    characters no line may start with (Japanese adds small kana and ー)."""
     report = Report(size)
     lines = body_lines(path, size)
     report.lines = len(lines)
@@ -90,18 +92,18 @@ def measure(path, size: float = 10.0) -> Report:
         # (its indented first line); lines starting elsewhere (list items, bullets) are not
         # body paragraphs.
         starts = {round(l.x0, 1) for l in page_lines}
-        lefts = sorted(x for x in starts if any(abs(y - x - 2 * size) < 0.5 for y in starts))
+        lefts = sorted(x for x in starts if any(abs(y - x - indent * size) < 0.5 for y in starts))
         for left in lefts:
-            column = sorted((l for l in page_lines if abs(l.x0 - left) < 0.5 or abs(l.x0 - left - 2 * size) < 0.5),
+            column = sorted((l for l in page_lines if abs(l.x0 - left) < 0.5 or abs(l.x0 - left - indent * size) < 0.5),
                             key=lambda l: l.top)
             justified = []
             for index, line in enumerate(column):
                 following = column[index + 1] if index + 1 < len(column) else None
-                if line.text[0] in CLOSING:
+                if line.text[0] in closing:
                     report.kinsoku.append((page, "starts", line.text[:12]))
                 if line.text[-1] in OPENING:
                     report.kinsoku.append((page, "ends", line.text[-12:]))
-                if abs(line.x0 - left - 2 * size) < 0.5:
+                if abs(line.x0 - left - indent * size) < 0.5:
                     report.indents.append((line.x0 - left) / size)
                 if (following is not None and abs(following.x0 - left) < 0.5
                         and 0 < following.top - line.top < size * 2.5):
@@ -130,11 +132,11 @@ def measure(path, size: float = 10.0) -> Report:
             # (An indented full line at the foot is an orphan only if the paragraph goes on
             # overleaf: the next page's first line at this left edge is not indented.)
             overleaf = sorted((l for l in by_page.get(page + 1, []) if abs(l.x0 - left) < 0.5
-                               or abs(l.x0 - left - 2 * size) < 0.5), key=lambda l: l.top)
+                               or abs(l.x0 - left - indent * size) < 0.5), key=lambda l: l.top)
             goes_on = bool(overleaf) and abs(overleaf[0].x0 - left) < 0.5
-            if len(column) > 1 and abs(last.x0 - left - 2 * size) < 0.5 and last.x1 > right - size and goes_on:
+            if len(column) > 1 and abs(last.x0 - left - indent * size) < 0.5 and last.x1 > right - size and goes_on:
                 report.widows.append((page, "orphan", last.text[:10]))
-            if len(column) > 1 and abs(first.x0 - left) < 0.5 and abs(column[1].x0 - left - 2 * size) < 0.5 \
+            if len(column) > 1 and abs(first.x0 - left) < 0.5 and abs(column[1].x0 - left - indent * size) < 0.5 \
                     and first.x1 < right - size:
                 report.widows.append((page, "widow", first.text[:10]))
     for line in lines:

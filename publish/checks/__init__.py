@@ -25,6 +25,7 @@ def check(root: Path, report: Report, memo: Memo | None = None) -> Book | None:
     from ..render.readers import readers
     from .fonts import check_coverage
     from .images import check_cover, inspect
+    from .languages import localized
 
     by_suffix = readers()
     publication, load_report = source.load(root, by_suffix)
@@ -33,7 +34,7 @@ def check(root: Path, report: Report, memo: Memo | None = None) -> Book | None:
         return None
     root = publication.root
     report.suppress(publication.suppress, root)
-    rendered = render_all(publication.articles, root, report, by_suffix, memo)
+    rendered = localized(publication, render_all(publication.articles, root, report, by_suffix, memo))
     images = inspect((asset for item in rendered for asset in item.assets), report, memo)
     if publication.cover is not None:
         check_cover(publication.cover, report)

@@ -22,8 +22,11 @@ CJK_BREAKLESS = HAN + FULLWIDTH_PUNCT + "…—·" + CJK_SYMBOLS + FULLWIDTH_FOR
 # Characters set on the em grid, between which justification may add space.
 WIDE = RADICALS + CJK_SYMBOLS + KANA + HAN + FULLWIDTH_FORMS + "\u201c\u201d\u2018\u2019\u00b7"
 
-# A picture credit line: 图/新华社记者 鞠鹏 摄, 供图：…, 图片来源/…, or a line ending in " 摄".
-CREDIT_PREFIXES = ("图片来源", "资料图", "供图", "摄影", "制图", "图片", "来源", "图")
+# A picture credit line: 图/新华社记者 鞠鹏 摄, 供图：…, 图片来源/…, or a line ending in " 摄"
+# (圖/…, 写真：…, 図/… in Traditional Chinese and Japanese).
+CREDIT_PREFIXES = ("图片来源", "资料图", "供图", "摄影", "制图", "图片", "来源", "图",
+                   # Traditional Chinese and Japanese (cjk/locale.py's 圖 and 図)
+                   "圖片來源", "資料圖", "供圖", "攝影", "製圖", "圖片", "來源", "圖", "写真", "提供", "出典", "図")
 CREDIT_PREFIX = "(?:" + "|".join(CREDIT_PREFIXES) + ")"
 CREDIT = re.compile(f"^(?:{CREDIT_PREFIX}\\s*[/／:：]|.*\\s摄$)")
 

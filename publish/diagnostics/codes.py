@@ -134,6 +134,22 @@ TEMPLATE_ERROR = _code("E217", "template error",
               "a theme template (publish/theme/ or the project's styles/) has an error, or uses "
                        "what the sandbox forbids")
 
+# -- languages: ruby, Aozora Bunko texts, converted editions (E230–E239, W230–W239) ----------------
+BAD_PHRASES = _code("E230", "bad phrase table",
+              "a line of the phrase table that corrects a converted edition (publication.yaml `phrases:`) is "
+                    "not `phrase<tab>replacement`, or the file is not UTF-8 text")
+NOT_AOZORA = _code("E231", "text file not readable",
+              "a `.txt` article (Aozora Bunko notation) is neither Shift_JIS nor UTF-8 text")
+UNCLOSED_RUBY = _code("W230", "ruby not closed",
+              "ruby in Aozora notation (`｜親字《るび》`, `漢字《かんじ》`) or in Markdown (`{漢字|かんじ}`) whose "
+                      "reading is not closed or whose base is empty: printed as written")
+RUBY_COUNT = _code("W231", "ruby readings do not match",
+              "per-character ruby `{漢字|かん|じ}` gives a number of readings other than the base's characters: "
+                   "the readings are set over the whole base, as group ruby")
+ANNOTATION_NOT_FOUND = _code("W232", "Aozora annotation not applied",
+              "an Aozora annotation `［＃…］` that publish does not carry out (it is left out), or a "
+                             "`［＃「…」に傍点］` whose quoted text is not just before it")
+
 # -- the build itself (E3xx) -------------------------------------------------------------------
 BUSY = _code("E302", "another build is running",
               "another publish is building the same project")

@@ -20,7 +20,7 @@ from ..writers.target import Sink, ignore
 from .plan import remove_temporaries
 from .schedule import BuildOptions, Output, Run
 
-ALL = tuple(BY_NAME)
+ALL = tuple(name for name, target in BY_NAME.items() if target.in_all)
 
 
 @contextlib.contextmanager

@@ -26,7 +26,7 @@ from .state import State
 
 @dataclass(frozen=True)
 class BuildOptions:
-    targets: tuple[str, ...] = tuple(BY_NAME)
+    targets: tuple[str, ...] = tuple(name for name, target in BY_NAME.items() if target.in_all)
     force: bool = False
     dry_run: bool = False
     embed_fonts: bool = True

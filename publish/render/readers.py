@@ -61,6 +61,7 @@ READERS = (
     ReaderSpec((".md", ".markdown"), "publish.render.markdown:MarkdownReader",
                ("markdown_it", "mdit_py_plugins", "pygments", "nh3")),
     ReaderSpec((".docx",), "publish.render.docx:DocxReader", ("mammoth", "docx", "nh3", "lxml")),
+    ReaderSpec((".txt",), "publish.render.aozora:AozoraReader"),  # Aozora Bunko's notation
 )
 
 

@@ -19,6 +19,7 @@ from .fonts import font_problem
 from .frontmatter import parse_yaml, read_text
 from .grid import check_grid, grid_for
 from .identity import identify
+from .languages import language_options, with_languages
 from .sandbox import OutsideProject, Unusable, css_references, escaping_links, find_file, is_remote, read_bytes
 from .textfile import DecodeError, decode, position
 from .yamlsource import YamlDoc, YamlError
@@ -161,6 +162,7 @@ def load(root: Path, readers: Mapping[str, ArticleSource]) -> tuple[Publication 
     sections: tuple[Section, ...] = ()
     if isinstance(doc.data, dict) and doc.data.get("contents") is not None:
         sections = load_contents(doc, root, pub_path, readers, report, meta.get("kind", "book"))
+    languages = language_options(meta, doc, root, pub_path, report)
     report.suppress(meta.get("suppress", ()), root)
     if report.errors or "title" not in meta:
         return None, report
@@ -186,8 +188,9 @@ def load(root: Path, readers: Mapping[str, ArticleSource]) -> tuple[Publication 
         page=page,
         suppress=meta.get("suppress", ()),
         fonts=fonts,
+        **languages,
     )
-    return publication, report
+    return with_languages(publication), report
 
 
 def load_slug(root: Path) -> str | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..cjk import locale
 from ..diagnostics import Report, Suppression, codes
 from ..diagnostics.codes import lookup
 from .yamlsource import YamlDoc
@@ -119,6 +120,21 @@ def bleed_mm(value: Any) -> float:
     return result
 
 
+def writing_mode(value: Any) -> str:
+    if value not in ("horizontal", "vertical"):
+        raise Invalid("expected horizontal or vertical")
+    return str(value)
+
+
+CONVERSIONS = ("zh-Hant-TW", "zh-Hant-HK", "zh-Hans")
+
+
+def convert_to(value: Any) -> str:
+    if value not in CONVERSIONS:
+        raise Invalid("expected one of " + ", ".join(CONVERSIONS))
+    return str(value)
+
+
 def anything(value: Any) -> Any:
     return value
 
@@ -202,7 +218,17 @@ PUBLICATION = {
     "suppress": Key(suppressions, "warnings the project accepts: codes, each optionally with a file glob"),
     "fonts": Key(anything, "fonts the project adds: the keys of FONTS"),  # checked against FONTS
     "contents": Key(anything, "the printed order: article names and sections", required=True),  # source/contents.py
+    # Languages (issue 15): labels by language, the vertical EPUB, a converted edition.
+    "labels": Key(anything, "labels and conventions that replace the language's (cjk/locale.py): the keys of "
+                  "LABELS"),  # checked against LABELS
+    "writing_mode": Key(writing_mode, "the EPUB's writing: horizontal (default) or vertical (縦書き, right to "
+                        "left); the PDF stays horizontal"),
+    "convert": Key(convert_to, "an edition in the other script, converted with OpenCC: zh-Hant-TW, zh-Hant-HK "
+                   "or zh-Hans"),
+    "phrases": Key(text, "the project's phrase table for `convert`: lines of `source<tab>replacement`"),
 }
+
+LABELS = {key: Key(text, doc) for key, doc in locale.KEYS.items()}
 
 ARTICLE = {
     "title": Key(text, "the article's title", required=True),

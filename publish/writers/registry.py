@@ -22,6 +22,9 @@ TARGETS = (
            group="pdf"),
     Target("pdf-print", "{slug}-print.pdf", "publish.writers.pdf:build", command="pdf", variant="print",
            theme="print", group="pdf", provides=(PAGE_MARKS.name,)),
+    # The vertical EPUB beside the horizontal one (writers/epub/vertical.py): `publish epub-vertical`.
+    Target("epub-vertical", "{slug}-vertical.epub", "publish.writers.epub:build_vertical", command="epub-vertical",
+           theme="epub", options=("embed_fonts",), needs=(PAGE_MARKS.name,), in_all=False),
 )
 # What make and the CLI look targets up in (a dict, so that a test can add one).
 BY_NAME = {target.name: target for target in TARGETS}
@@ -30,7 +33,7 @@ PROVISIONS = {PAGE_MARKS.name: PAGE_MARKS}
 
 def commands() -> dict[str, tuple[str, ...]]:
     """`publish` command → the targets it builds ("all" builds every one)."""
-    found: dict[str, tuple[str, ...]] = {"all": tuple(BY_NAME)}
+    found: dict[str, tuple[str, ...]] = {"all": tuple(name for name, t in BY_NAME.items() if t.in_all)}
     for target in BY_NAME.values():
         found[target.command] = found.get(target.command, ()) + (target.name,)
     return found

@@ -40,6 +40,7 @@ class Target:
     needs: tuple[str, ...] = ()  # provisions it is built from
     provides: tuple[str, ...] = ()  # provisions its builder yields
     warmup: Warmup | None = None  # work a free worker can do while this target waits for its needs
+    in_all: bool = True  # built by a plain `publish`; False: only by its own command (an extra edition)
 
     def path(self, build_dir: Path, slug: str) -> Path:
         return build_dir / self.file.format(slug=slug)

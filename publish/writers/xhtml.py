@@ -41,7 +41,8 @@ def article_page(theme: Theme, pub: Publication, item: RenderedArticle, section:
                  body: str | None = None, page_start: str = "") -> str:
     """The article's XHTML document; `body` is its fragment as the writer changed it (page breaks)."""
     here = article_file(item.name)
-    return theme.render("epub/article.xhtml", pub=pub, lang=pub.language, article=item.article,
+    return theme.render("epub/article.xhtml", pub=pub, lang=item.article.lang or pub.language,
+                        article=item.article,
                         section_label=section.label, page_start=Markup(page_start),
                         body=Markup(point_links(item.html if body is None else body, here, owners)))
 

@@ -17,6 +17,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from ...cjk.chars import CREDIT
 from .blocks import title_admonitions
 from .headings import heading_ids
+from .ruby import ruby_plugin
 from .tabs import tabs_plugin
 
 
@@ -35,6 +36,7 @@ def parser() -> MarkdownIt:
     # that "5$ 和 10$" stays text.
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     md.use(amsmath_plugin)
+    md.use(ruby_plugin)  # {漢字|かんじ}, and Aozora ruby in Japanese
     md.use(attrs_plugin)  # `![图](a.png){ width="60%" .wide }`, also on links and code spans
     md.core.ruler.before("inline", "admonition_titles", title_admonitions)
     md.core.ruler.push("figures", _mark_figures)

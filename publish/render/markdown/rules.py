@@ -33,12 +33,13 @@ from .headings import GENERATED_ID
 from .html import HtmlRules
 from .notes import NoteRules
 from .parser import parser
+from .ruby import RubyRules
 from .state import RenderState
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 
 
-class Renderer(FigureRules, NoteRules, BlockRules, HtmlRules):
+class Renderer(FigureRules, NoteRules, BlockRules, HtmlRules, RubyRules):
     """Renders articles; one parser for all of them (making it costs more than a short article)."""
 
     def __init__(self) -> None:
@@ -54,6 +55,7 @@ class Renderer(FigureRules, NoteRules, BlockRules, HtmlRules):
             "list_item_open": self._numbered("li"), "tr_open": self._numbered("tr"),
             "table_open": lambda *a: '<div class="table"><table>\n', "table_close": lambda *a: "</table></div>\n",
             **self.figure_rules(), **self.note_rules(), **self.block_rules(), **self.html_rules(),
+            **self.ruby_rules(),
         })
 
     # -- the entry point -----------------------------------------------------------------

@@ -25,6 +25,20 @@ def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[
     yield Written("epub", len(data), None, time.perf_counter() - started)
 
 
+def build_vertical(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[Result]:
+    """The vertical edition beside the horizontal one (vertical.py): build/<slug>-vertical.epub."""
+    from .book import build_epub
+
+    started = time.perf_counter()
+    path = job.output("epub-vertical")
+    sink(Event(path.name, "assembling vertical EPUB"))
+    data = build_epub(book, load_theme(book.publication.root), options, job.needs["page-marks"],
+                      on_font=lambda number, total: sink(Event(path.name, "subsetting fonts", number, total)),
+                      vertical=True)
+    write_bytes(path, data)
+    yield Written("epub-vertical", len(data), None, time.perf_counter() - started)
+
+
 def warm_fonts(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[Result]:
     """Build the EPUB without its page breaks and keep only what it leaves in the font cache.
 
@@ -41,4 +55,4 @@ def warm_fonts(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iter
     yield from ()
 
 
-__all__ = ["build", "warm_fonts"]
+__all__ = ["build", "build_vertical", "warm_fonts"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...cjk.locale import accessibility_summary
 from ...model import Publication, RenderedArticle
 
 
@@ -28,12 +29,6 @@ def accessibility_metadata(pub: Publication, rendered: tuple[RenderedArticle, ..
         features.append("annotations")
     meta += [("schema:accessibilityFeature", f) for f in features]
     meta.append(("schema:accessibilityHazard", "none"))
-    summary = ["本出版物为可重排的 EPUB 3，含结构化目录与标题层级，正文阅读顺序与印刷版一致"]
-    if images:
-        summary.append("所有图片均有替代文字，图注与图片来源以文字给出" if all_alt else "部分图片缺少替代文字")
-    if has_page_list:
-        summary.append("提供与印刷版页码对应的页码列表")
-    if has_notes:
-        summary.append("注释可双向跳转")
-    meta.append(("schema:accessibilitySummary", "；".join(summary) + "。"))
+    summary = accessibility_summary(pub.language, pub.labels, images, all_alt, has_page_list, has_notes)
+    meta.append(("schema:accessibilitySummary", summary))
     return meta

@@ -25,6 +25,8 @@ from .container import APPLE_OPTIONS, write_package
 from .cover import draw_cover
 from .fonts import embedded_fonts, font_face_css
 from .pagelist import insert_pagebreaks, marker
+from .vertical import metadata as vertical_metadata
+from .vertical import tate_chu_yoko
 
 
 @dataclass
@@ -36,11 +38,14 @@ class _Package:
     theme: Theme
     source: Book
     documents: list[bytes] = field(default_factory=list)
+    vertical: bool = False  # the vertical edition (vertical.py)
 
     def page(self, uid: str, file_name: str, template: str, xhtml: str | None = None, **context: Any) -> Any:
         pub = self.source.publication
         if xhtml is None:
             xhtml = self.theme.render(template, pub=pub, lang=pub.language, **context)
+        if self.vertical:
+            xhtml = tate_chu_yoko(xhtml)
         item = self.epub.EpubItem(uid=uid, file_name=file_name, media_type="application/xhtml+xml",
                                   content=xhtml.encode("utf-8"))
         if "<math" in xhtml:  # EPUB 3: a document with MathML says so in the manifest
@@ -51,12 +56,16 @@ class _Package:
 
 
 def build_epub(source: Book, theme: Theme, options: WriterOptions, pages: tuple[PageMark, ...] = (),
-               on_font: Callable[[int, int], None] = lambda number, total: None) -> bytes:
-    """The EPUB's bytes; `pages`: the print layout's page marks, for the page-list."""
+               on_font: Callable[[int, int], None] = lambda number, total: None, vertical: bool = False) -> bytes:
+    """The EPUB's bytes; `pages`: the print layout's page marks, for the page-list; `vertical`:
+    the vertical edition (also when the publication's `writing_mode` is vertical)."""
     from ebooklib import epub
 
-    package = _Package(epub, epub.EpubBook(), theme, source)
+    vertical = vertical or source.publication.writing_mode == "vertical"
+    package = _Package(epub, epub.EpubBook(), theme, source, vertical=vertical)
     _metadata(package, bool(pages))
+    if vertical:
+        vertical_metadata(package.book)
     cover_page = package.page("cover", "cover.xhtml", "epub/cover.xhtml", cover_href=_cover(package, options))
     title_page = package.page("titlepage", "title.xhtml", "epub/title.xhtml")
     for info in source.images.values():
@@ -161,6 +170,8 @@ def _stylesheet(package: _Package, options: WriterOptions, on_font: Callable[[in
     """The theme's CSS, after the @font-face rules of the subsets made for the documents so far."""
     epub, book, faces = package.epub, package.book, package.source.faces
     css = font_stacks(package.theme.css("epub.css"), faces)
+    if package.vertical:
+        css += "\n" + package.theme.css("epub-vertical.css")
     if options.embed_fonts and faces:
         pub = package.source.publication
         languages = {pub.language} | {a.lang for a in pub.articles if a.lang}

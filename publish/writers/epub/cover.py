@@ -20,7 +20,8 @@ def draw_cover(publication: Publication, sans_bold: FontFace, sans_regular: Font
     if cache_dir is None:
         return _draw(publication, sans_bold, sans_regular, accent)
     key = hashlib.sha256(repr((publication.title, publication.subtitle, publication.edition, publication.number,
-                               publication.publisher, WIDTH, HEIGHT, accent, Path(__file__).read_bytes(),
+                               publication.publisher, publication.authors, publication.language,
+                               WIDTH, HEIGHT, accent, Path(__file__).read_bytes(),
                                *(file_key(f.path) for f in (sans_bold, sans_regular))
                                )).encode()).hexdigest()[:32]
     cached = cache_dir / f"cover-{key}.png"
@@ -33,7 +34,7 @@ def draw_cover(publication: Publication, sans_bold: FontFace, sans_regular: Font
 
 def _draw(publication: Publication, sans_bold: FontFace, sans_regular: FontFace,
           accent: tuple[int, int, int]) -> bytes:
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw, ImageFont, features
 
     image = Image.new("RGB", (WIDTH, HEIGHT), (250, 248, 243))
     draw = ImageDraw.Draw(image)
@@ -45,7 +46,10 @@ def _draw(publication: Publication, sans_bold: FontFace, sans_regular: FontFace,
             size -= 4
             font = ImageFont.truetype(str(face.path), size)
         x = (WIDTH - draw.textlength(text, font=font)) / 2
-        draw.text((x, y), text, font=font, fill=fill)
+        draw.text((x, y), text, font=font, fill=fill, language=language)
+
+    # With libraqm, the text's language picks its glyph forms (the fonts' locl: 今 in ja).
+    language = publication.language if features.check("raqm") else None
 
     centred(publication.title, 150, sans_bold, 200, (255, 255, 255))
     if publication.subtitle:
@@ -55,6 +59,8 @@ def _draw(publication: Publication, sans_bold: FontFace, sans_regular: FontFace,
         if line:
             centred(line, y, sans_bold, 84, (40, 40, 40))
             y += 130
+    if publication.authors:  # a book's authors, under its title
+        centred("　".join(publication.authors), y + 40, sans_regular, 64, (40, 40, 40))
     if publication.publisher:
         centred(publication.publisher, HEIGHT - 170, sans_regular, 48, (80, 80, 80))
     draw.rectangle((60, HEIGHT - 200, WIDTH - 60, HEIGHT - 196), fill=accent)

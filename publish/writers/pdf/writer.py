@@ -22,7 +22,7 @@ from ...diagnostics import Report, codes
 from ...model import Book, FontFace, ImageInfo, PageMark, Publication
 from ..theme import Theme
 from ..xhtml import font_face_css, font_stacks, sections_of
-from . import anchors, autospace, grid, justify, math, pagerefs, pagestyles, variants
+from . import anchors, autospace, grid, justify, math, pagerefs, pagestyles, ruby, variants
 from . import images as pngs
 from .fetcher import ConfinedFetcher
 from .pagemap import page_marks
@@ -135,6 +135,7 @@ def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, ble
     html_text = theme.render("print/book.html", pub=pub, articles=rendered, sections=sections,
                              cover_href=cover_href, keywords=keywords)
     html_text = math.to_svg(grid.spanning(html_text, images, pub.page.grid.columns), faces, cache)
+    html_text = ruby.prepare(html_text)  # per-character ruby, emphasis dots (issue 15)
     html_text = anchors.linked_anchors(autospace.to_attributes(html_text))
     fetcher = ConfinedFetcher(files)
     # Like fonts, @color-profile rules are honoured only through one shared registry.

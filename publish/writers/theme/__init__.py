@@ -17,6 +17,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from ...cjk import locale
 from ...cjk.typography import typeset
 from ...diagnostics import PublishError, Report, codes
 
@@ -30,6 +31,9 @@ class Theme:
 
     def render(self, template: str, **context: Any) -> str:
         """Render `template`; a mistake in a (project) template is E217 at its file and line."""
+        pub = context.get("pub")
+        if pub is not None and "labels" not in context:  # 目录/目錄/目次 …: cjk/locale.py, publication.yaml `labels`
+            context["labels"] = locale.labels(pub.language, pub.labels)
         try:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as exc:
