@@ -130,6 +130,9 @@ UNSUPPORTED_CONSTRUCT = _code("W219", "construct not supported",
 BAD_FONT = _code("E220", "not a usable font",
               "a font file of fonts/ or of publication.yaml's `fonts:` that cannot be read (damaged, or no "
               "OpenType/TrueType font)")
+NESTED_TOO_DEEP = _code("E221", "nested too deep",
+              "Markdown nested deeper than the limit (50 elements inside one another: blockquotes, lists and "
+                        "their items, emphasis, links); the line is that of the first element too deep")
 TEMPLATE_ERROR = _code("E217", "template error",
               "a theme template (publish/theme/ or the project's styles/) has an error, or uses "
                        "what the sandbox forbids")
