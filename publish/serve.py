@@ -24,8 +24,9 @@ from pathlib import Path
 
 from .checks import check
 from .diagnostics import Diagnostic, PublishError, Report, codes
+from .make.faults import disk_full
 from .make.state import State
-from .store import Memo, write_text
+from .store import DiskFull, Memo, write_text
 
 HOST = "127.0.0.1"
 RELOAD_JS = """(function () {
@@ -195,6 +196,8 @@ def rebuild(root: Path, site: Site, say) -> Report:
         build_preview(root, site, report)
     except PublishError:
         pass  # the report says why; the last good preview stays
+    except DiskFull as exc:
+        report.keep(disk_full(exc))
     except Exception as exc:  # a bug, or a file gone mid-read: shown like any error, and the server stays up
         report.add(codes.INTERNAL_ERROR, f"the preview could not be rebuilt: {exc.__class__.__name__}: {exc}",
                    hint="save again; if it persists, run `publish check -v` and report it")

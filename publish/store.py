@@ -6,6 +6,9 @@ through `write_bytes`: a temporary file beside the target, then a rename, so tha
 interrupted build leaves the last good one in place. The temporary's name is unique per
 writer, so two workers never share one.
 
+A full disk (ENOSPC, or EDQUOT: a quota) is `DiskFull`, naming the file that could not be
+written; its temporary file is removed and the file it was to replace is left as it was.
+
 The memo is what a rebuild can reuse (build/.cache/): JSON only, never pickle, because a
 project's build/ may come from anyone and reading it must not run code. A stage takes an
 optional memo and runs the same code whether an entry is there or not; a damaged, foreign
@@ -17,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import errno
 import hashlib
 import json
 import os
@@ -30,8 +34,26 @@ FORMAT = 2  # of memo entries: bump when the layout of an entry changes
 TEMPORARY = ".tmp"  # suffix of every temporary file: a killed build's leftovers are found by it
 
 
+class DiskFull(Exception):
+    """No space was left to write `path`; nothing of the attempt remains on disk."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"no space left on the device to write {path}")
+        self.path = path
+
+
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically, with the permissions a plain open() would give."""
+    """Write `data` to `path` atomically, with the permissions a plain open() would give.
+    DiskFull when the disk or the quota is full."""
+    try:
+        _write_bytes(path, data)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFull(path) from exc
+        raise
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # os.open with 0o666 honours the umask without changing it (os.umask is process-wide: a
     # thread of `publish serve` writing at the same moment would get the wrong permissions).

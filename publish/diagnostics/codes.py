@@ -146,6 +146,10 @@ PORT_IN_USE = _code("E304", "cannot serve on the port",
               "`publish serve` cannot listen on the port (in use?): choose another with `--port`, "
                     "or `--port 0`")
 
+DISK_FULL = _code("E305", "disk full",
+              "the disk (or the quota) is full: the file named could not be written. The previous outputs are in "
+                  "place and whole, no temporary file is left; free some space and run publish again")
+
 # -- publish import: books written for other tools (E4xx/W4xx) -------------------------------------
 IMPORT_FAILED = _code("E401", "cannot import",
               "`publish import` cannot start or finish: the source is not a folder, a book or a .docx; its "

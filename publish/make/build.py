@@ -15,8 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..diagnostics import PublishError, Report, codes
+from ..store import DiskFull
 from ..writers.registry import BY_NAME
 from ..writers.target import Sink, ignore
+from .faults import disk_full
 from .plan import remove_temporaries
 from .schedule import BuildOptions, Output, Run
 
@@ -45,14 +47,22 @@ def build(root: Path, options: BuildOptions, report: Report, sink: Sink = ignore
     root = root.resolve()
     with locked(root / "build", report):
         remove_temporaries(root / "build")
-        run = Run(root, options.targets, options, report, sink)
-        plan = run.plan()
-        if options.dry_run or not any(plan.values()):
-            run.state.save()  # keeps the digests just computed: the next check skips hashing
-            return [Output(t, run.paths[t], False, reason,
-                           maybe=run.describe.get(run.waits_for_producer(t, plan), "") if not reason else "")
-                    for t, reason in plan.items()]
-        return run.run(plan)
+        try:
+            return _build(root, options, report, sink)
+        except DiskFull as exc:  # in this process (a cache entry, the state); a worker's comes as a diagnostic
+            report.keep(disk_full(exc))
+            raise PublishError(report) from None
+
+
+def _build(root: Path, options: BuildOptions, report: Report, sink: Sink) -> list[Output]:
+    run = Run(root, options.targets, options, report, sink)
+    plan = run.plan()
+    if options.dry_run or not any(plan.values()):
+        run.state.save()  # keeps the digests just computed: the next check skips hashing
+        return [Output(t, run.paths[t], False, reason,
+                       maybe=run.describe.get(run.waits_for_producer(t, plan), "") if not reason else "")
+                for t, reason in plan.items()]
+    return run.run(plan)
 
 
 def clean(root: Path) -> list[Path]:

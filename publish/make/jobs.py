@@ -20,8 +20,10 @@ from typing import Any
 
 from ..diagnostics import PublishError, Report
 from ..model import Book
+from ..store import DiskFull
 from ..writers.registry import BY_NAME, PROVISIONS
 from ..writers.target import Event, Job, Provided, Result, Sink, WriterOptions, load
+from .faults import disk_full
 
 
 class WorkerError(Exception):
@@ -196,6 +198,8 @@ def _worker(job: Job, builder: str, book: Book, options: WriterOptions, pipe: An
             outcome: tuple[str, Any] = ("finished", None)
         except PublishError as exc:
             outcome = ("diagnostics", tuple(exc.report.items))
+        except DiskFull as exc:
+            outcome = ("diagnostics", (disk_full(exc),))
         except Exception as exc:  # reported to the parent, which shows it as E303
             outcome = ("failed", (f"{exc.__class__.__name__}: {exc}", traceback.format_exc()))
         pipe.send(outcome)
