@@ -32,6 +32,16 @@ from typing import Any
 
 FORMAT = 2  # of memo entries: bump when the layout of an entry changes
 TEMPORARY = ".tmp"  # suffix of every temporary file: a killed build's leftovers are found by it
+_SEAL = b"\n%publish-sha256:"  # ends a cached file (write_cached): its content's digest follows
+
+# Files of build/ this process found damaged (a memo entry that is not JSON, a cached file
+# whose digest fails) and made again: the build says so in one line.
+damaged: list[Path] = []
+
+
+def note_damaged(path: Path) -> None:
+    if path not in damaged:
+        damaged.append(path)
 
 
 class DiskFull(Exception):
@@ -82,6 +92,28 @@ def write_json(path: Path, data: Any) -> None:
     write_bytes(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
+def write_cached(path: Path, data: bytes) -> None:
+    """Write a cache file (a font subset, the drawn cover) sealed with its digest, so that a
+    truncated or altered one is found out by read_cached instead of going into an output."""
+    write_bytes(path, data + _SEAL + hashlib.sha256(data).hexdigest().encode())
+
+
+def read_cached(path: Path) -> bytes | None:
+    """The content of a file written by write_cached; None if it is missing or damaged."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        note_damaged(path)
+        return None
+    body, seal, digest = raw.rpartition(_SEAL)
+    if seal and hashlib.sha256(body).hexdigest().encode() == digest:
+        return body
+    note_damaged(path)
+    return None
+
+
 def read_json(path: Path) -> Any | None:
     """The JSON value in `path`, or None if it is missing or damaged."""
     try:
@@ -120,7 +152,10 @@ class Memo:
 
     def get(self, kind: str, name: str, key: str) -> Any | None:
         """The value stored for (kind, name) if it was stored for `key`; else None (a miss)."""
-        entry = read_json(self.path(kind, name))
+        path = self.path(kind, name)
+        entry = read_json(path)
+        if entry is None and path.is_file():
+            note_damaged(path)
         if isinstance(entry, dict) and entry.get("format") == FORMAT and entry.get("key") == key:
             return entry.get("value")
         return None

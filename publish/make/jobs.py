@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
+from .. import store
 from ..diagnostics import PublishError, Report
 from ..model import Book
 from ..store import DiskFull
@@ -129,6 +130,10 @@ class ProcessRunner:
                 if kind == "event":
                     self.sink(payload)
                     continue
+                if kind == "damaged":  # cache files the worker found damaged and made again
+                    for path in payload:
+                        store.note_damaged(path)
+                    continue
                 if kind == "result":
                     return payload
                 self._forget(name)
@@ -202,6 +207,8 @@ def _worker(job: Job, builder: str, book: Book, options: WriterOptions, pipe: An
             outcome = ("diagnostics", (disk_full(exc),))
         except Exception as exc:  # reported to the parent, which shows it as E303
             outcome = ("failed", (f"{exc.__class__.__name__}: {exc}", traceback.format_exc()))
+        if store.damaged:
+            pipe.send(("damaged", list(store.damaged)))
         pipe.send(outcome)
     except (KeyboardInterrupt, SystemExit, BrokenPipeError):
         pass  # interrupted, or the parent is gone: it says so, or nobody is listening
