@@ -133,6 +133,9 @@ BAD_FONT = _code("E220", "not a usable font",
 NESTED_TOO_DEEP = _code("E221", "nested too deep",
               "Markdown nested deeper than the limit (50 elements inside one another: blockquotes, lists and "
                         "their items, emphasis, links); the line is that of the first element too deep")
+TABLE_TOO_WIDE = _code("E222", "table too wide",
+              "a table has more columns than a printed page can hold (64); the PDF would lose the columns past "
+                       "its edge")
 TEMPLATE_ERROR = _code("E217", "template error",
               "a theme template (publish/theme/ or the project's styles/) has an error, or uses "
                        "what the sandbox forbids")

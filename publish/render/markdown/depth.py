@@ -19,6 +19,11 @@ from markdown_it.token import Token
 
 MAX_DEPTH = 50  # elements inside one another in an article: blockquotes, lists, items, emphasis, links
 MAX_NESTING = 2 * MAX_DEPTH + 2  # markdown-it's maxNesting: never reached before MAX_DEPTH is
+# Columns of a table. A printed page cannot scroll: a table of 400 columns ran off its edge
+# and lost 379 of them from the PDF without a word. 64 columns of a few characters each is
+# about what a landscape A3 page holds legibly; the default theme shows fewer (about 20 on
+# A4), so this catches the hopeless tables, not every one that overflows.
+MAX_COLUMNS = 64
 
 
 def first_too_deep(tokens: Sequence[Token]) -> tuple[Token, Token | None] | None:
@@ -39,4 +44,18 @@ def first_too_deep(tokens: Sequence[Token]) -> tuple[Token, Token | None] | None
             inner += child.nesting
             if child.nesting == 1 and inner > MAX_DEPTH:
                 return child, token
+    return None
+
+
+def first_too_wide(tokens: Sequence[Token]) -> tuple[Token, int] | None:
+    """The first table row of more than MAX_COLUMNS cells, with its count; None if there is none."""
+    row: Token | None = None
+    cells = 0
+    for token in tokens:
+        if token.type == "tr_open":
+            row, cells = token, 0
+        elif token.type in ("th_open", "td_open"):
+            cells += 1
+        elif token.type == "tr_close" and row is not None and cells > MAX_COLUMNS:
+            return row, cells
     return None

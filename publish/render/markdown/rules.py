@@ -28,7 +28,7 @@ from ...model import Article, Link, RenderedArticle
 from .. import sanitize
 from ..readers import RenderContext
 from .blocks import BlockRules, foreign_syntax
-from .depth import MAX_DEPTH, first_too_deep
+from .depth import MAX_COLUMNS, MAX_DEPTH, first_too_deep, first_too_wide
 from .figures import FigureRules
 from .headings import GENERATED_ID
 from .html import HtmlRules
@@ -71,6 +71,10 @@ class Renderer(FigureRules, NoteRules, BlockRules, HtmlRules):
                       "nest fewer blockquotes, lists or emphasis marks inside one another")
             return RenderedArticle(article=article, html="", figures=(), assets=(), ids=frozenset({article.name}),
                                    links=(), has_notes=False)
+        wide = first_too_wide(tokens)
+        if wide is not None:
+            state.add(codes.TABLE_TOO_WIDE, f"a table of {wide[1]} columns: at most {MAX_COLUMNS} fit a printed page",
+                      wide[0], "split the table, or turn it (rows as columns)")
         self.check_leftover_footnotes(tokens, state)
         foreign_syntax(tokens, state)
         body = self.html.render(tokens, self.md.options, env)
