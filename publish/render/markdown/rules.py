@@ -177,8 +177,8 @@ class Renderer(FigureRules, NoteRules, BlockRules, HtmlRules):
         return f'<h{level} id="{escape(anchor)}"{extra}>'
 
     def _heading_close(self, tokens, idx, options, env) -> str:
-        opening = next(t for t in reversed(tokens[:idx]) if t.type == "heading_open")
-        return f"</h{opening.meta['level']}>\n"
+        # The closing token has the opening's tag: no search back (that was quadratic in the headings).
+        return f"</h{max(2, int(tokens[idx].tag[1]))}>\n"
 
     def _fence(self, tokens, idx, options, env) -> str:
         state: RenderState = env["state"]
