@@ -38,7 +38,10 @@ def locked(build_dir: Path, report: Report, tell: Callable[[str], None] = lambda
     build_dir.mkdir(parents=True, exist_ok=True)
     path = build_dir / ".lock"
     if path.is_symlink() or (path.exists() and not path.is_file()):
-        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
         tell("build/.lock was not a lock file: replaced")
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
     with os.fdopen(fd, "r+b") as handle:
@@ -51,8 +54,8 @@ def locked(build_dir: Path, report: Report, tell: Callable[[str], None] = lambda
             raise PublishError(report) from None
         left = handle.read(32).decode("ascii", "replace").strip()
         if left:  # a holder that ended normally empties it
-            tell(f"build/.lock was left by publish pid {left}, which died: its build is done again"
-                 if left.isdigit() else "build/.lock was damaged: replaced")
+            tell(f"build/.lock was left by publish pid {left}, which did not finish: what it did not record "
+                 "is rebuilt" if left.isdigit() else "build/.lock was damaged: replaced")
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()).encode())
