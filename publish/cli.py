@@ -90,6 +90,14 @@ def progress_display(args) -> contextlib.AbstractContextManager:
     return contextlib.nullcontext(StepLines() if args.verbose else ignore)
 
 
+def _tell(message: str) -> None:
+    print(f"publish: {message}", file=sys.stderr, flush=True)
+
+
+def _silent(message: str) -> None:
+    pass
+
+
 def _terminate(signum, frame) -> None:
     raise KeyboardInterrupt  # unwinds through write_atomic, which removes its temporary file
 
@@ -171,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             targets = (variants("pdf")[args.variant],)
         options = BuildOptions(targets, args.force, args.dry_run, not args.no_embed_fonts, args.strict, args.jobs)
         with progress_display(args) as sink:
-            outputs = build(root, options, report, sink)
+            outputs = build(root, options, report, sink, tell=_tell if not args.quiet else _silent)
     except PublishError as exc:
         report.extend(exc.report)  # a writer's own diagnostics (e.g. a broken template)
         print_report(report, root, args.strict)

@@ -6,6 +6,9 @@ through `write_bytes`: a temporary file beside the target, then a rename, so tha
 interrupted build leaves the last good one in place. The temporary's name is unique per
 writer, so two workers never share one.
 
+A full disk (ENOSPC, or EDQUOT: a quota) is `DiskFull`, naming the file that could not be
+written; its temporary file is removed and the file it was to replace is left as it was.
+
 The memo is what a rebuild can reuse (build/.cache/): JSON only, never pickle, because a
 project's build/ may come from anyone and reading it must not run code. A stage takes an
 optional memo and runs the same code whether an entry is there or not; a damaged, foreign
@@ -17,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import errno
 import hashlib
 import json
 import os
@@ -28,10 +32,38 @@ from typing import Any
 
 FORMAT = 2  # of memo entries: bump when the layout of an entry changes
 TEMPORARY = ".tmp"  # suffix of every temporary file: a killed build's leftovers are found by it
+_SEAL = b"\n%publish-sha256:"  # ends a cached file (write_cached): its content's digest follows
+
+# Files of build/ this process found damaged (a memo entry that is not JSON, a cached file
+# whose digest fails) and made again: the build says so in one line.
+damaged: list[Path] = []
+
+
+def note_damaged(path: Path) -> None:
+    if path not in damaged:
+        damaged.append(path)
+
+
+class DiskFull(Exception):
+    """No space was left to write `path`; nothing of the attempt remains on disk."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"no space left on the device to write {path}")
+        self.path = path
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically, with the permissions a plain open() would give."""
+    """Write `data` to `path` atomically, with the permissions a plain open() would give.
+    DiskFull when the disk or the quota is full."""
+    try:
+        _write_bytes(path, data)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFull(path) from exc
+        raise
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # os.open with 0o666 honours the umask without changing it (os.umask is process-wide: a
     # thread of `publish serve` writing at the same moment would get the wrong permissions).
@@ -58,6 +90,28 @@ def write_text(path: Path, text: str) -> None:
 
 def write_json(path: Path, data: Any) -> None:
     write_bytes(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+
+def write_cached(path: Path, data: bytes) -> None:
+    """Write a cache file (a font subset, the drawn cover) sealed with its digest, so that a
+    truncated or altered one is found out by read_cached instead of going into an output."""
+    write_bytes(path, data + _SEAL + hashlib.sha256(data).hexdigest().encode())
+
+
+def read_cached(path: Path) -> bytes | None:
+    """The content of a file written by write_cached; None if it is missing or damaged."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        note_damaged(path)
+        return None
+    body, seal, digest = raw.rpartition(_SEAL)
+    if seal and hashlib.sha256(body).hexdigest().encode() == digest:
+        return body
+    note_damaged(path)
+    return None
 
 
 def read_json(path: Path) -> Any | None:
@@ -98,7 +152,10 @@ class Memo:
 
     def get(self, kind: str, name: str, key: str) -> Any | None:
         """The value stored for (kind, name) if it was stored for `key`; else None (a miss)."""
-        entry = read_json(self.path(kind, name))
+        path = self.path(kind, name)
+        entry = read_json(path)
+        if entry is None and path.is_file():
+            note_damaged(path)
         if isinstance(entry, dict) and entry.get("format") == FORMAT and entry.get("key") == key:
             return entry.get("value")
         return None

@@ -3,11 +3,13 @@
 Random front matter, publication.yaml and Markdown bodies go through the whole load-and-check
 pipeline (publish.checks.check) in this process: no exception may escape, every problem must be a
 Diagnostic with a documented code and a position, and a manuscript that checks clean must render
-to well-formed XHTML with no active content. A few random manuscripts also go through the CLI.
+to well-formed XHTML with no active content. A few random manuscripts also go through the CLI:
+bodies and publication.yaml built to all three outputs, front matter and publication.yaml through
+`publish check` and `publish epub`.
 
-The default budget (2,100 examples in this process, 4 through the CLI) keeps the fuzzing to about a
-minute; set PUBLISH_FUZZ_EXAMPLES=N to run N examples per in-process test and N/20 through the CLI,
-e.g. PUBLISH_FUZZ_EXAMPLES=5000 for 20,000 + 250.
+The default budget (2,100 examples in this process, 4 + 6 through the CLI) keeps the fuzzing to
+about a minute; set PUBLISH_FUZZ_EXAMPLES=N to run N examples per in-process test and N/20 per
+CLI test, e.g. PUBLISH_FUZZ_EXAMPLES=5000 (the nightly size) for 20,000 + 250 + 250.
 """
 
 from __future__ import annotations
@@ -284,4 +286,29 @@ def test_fuzz_through_the_cli(tmp_path_factory, body, publication):
         assert re.search(r"^\S+:\d+:\d+: error [EW]\d{3}: ", result.stderr, re.M), result.stderr
     else:
         assert sorted(p.name for p in (root / "build").glob("fuzz*")) == ["fuzz-print.pdf", "fuzz.epub", "fuzz.pdf"]
+    shutil.rmtree(root)
+
+
+@fuzz_settings(6, share=20)
+@given(front=front_matter, publication=st.one_of(publication_yaml, st.just("title: 测试\ncontents: [a, b, c]\n")),
+       body=st.sampled_from(["正文。", "## 小标题\n\n正文[^1]。\n\n[^1]: 注。", "[链接](b.md)"]))
+def test_fuzz_front_matter_and_publication_yaml_through_the_cli(tmp_path_factory, front, publication, body):
+    """Random front matter and publication.yaml through `publish check` and, when that is clean,
+    `publish epub`, as an author runs them: the exit code is the check's verdict, every problem a
+    positioned diagnostic, never a traceback or E303. Part of the nightly-size run
+    (PUBLISH_FUZZ_EXAMPLES=5000: 250 examples)."""
+    root = write_project(tmp_path_factory.mktemp("cli-meta") / "project", publication,
+                         {"a": article(front, body), "b": article("title: 乙", "正文。"), "c": article(front, "丙。")})
+    expected_errors = bool(assert_only_diagnostics(root).errors)
+    commands = ["check"] if expected_errors else ["check", "epub"]
+    for command in commands:
+        result = subprocess.run([sys.executable, "-m", "publish", "-C", str(root), "-q", command],
+                                capture_output=True, text=True, timeout=600)
+        assert "Traceback" not in result.stderr and "E303" not in result.stderr, result.stderr
+        assert result.returncode == (1 if expected_errors else 0), (command, result.stderr)
+        for line in result.stderr.splitlines():
+            if " error " in line or " warning " in line:
+                assert re.match(r"^\S.*:\d+:\d+: (error|warning) [EW]\d{3}: ", line), line
+    if not expected_errors:
+        assert list((root / "build").glob("*.epub"))
     shutil.rmtree(root)

@@ -336,7 +336,8 @@ def test_a_second_concurrent_build_stops_with_E302(basic_build, tmp_path):
     second = run_publish("-C", str(project))
     assert first.poll() is None, "the first build must still be running"
     assert second.returncode == 1
-    assert "error E302: another publish is building this project" in second.stderr
+    # The holder is named by its pid (make/build.py writes it into build/.lock).
+    assert f"error E302: another publish (pid {first.pid}) is building this project" in second.stderr, second.stderr
     assert "Traceback" not in second.stderr
     _, stderr = first.communicate(timeout=300)
     assert first.returncode == 0, stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..diagnostics import Report, codes
 from ..model import FontFace
-from ..source.fonts import missing_faces
+from ..source.fonts import font_problem, missing_faces
 from ..store import Memo, value_sha
 
 # Characters that need no glyph: whitespace, controls, joiners, variation selectors and the
@@ -29,11 +29,22 @@ def _cmap(path: Path, stamp: tuple[int, int]) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
+class FontUnreadable(Exception):
+    def __init__(self, path: Path, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path, self.problem = path, problem
+
+
 def coverage(faces: tuple[FontFace, ...]) -> frozenset[int]:
+    """The characters the faces map. FontUnreadable names a face whose tables cannot be read (a
+    damaged file put in the project's fonts/ under a bundled face's name: not checked before)."""
     covered: set[int] = set()
     for face in faces:
         stat = face.path.stat()
-        covered |= _cmap(face.path, (stat.st_mtime_ns, stat.st_size))
+        try:
+            covered |= _cmap(face.path, (stat.st_mtime_ns, stat.st_size))
+        except Exception as exc:  # fontTools raises many kinds on a damaged file
+            raise FontUnreadable(face.path, font_problem(face.path) or f"{exc.__class__.__name__}: {exc}") from None
     return frozenset(covered)
 
 
@@ -84,7 +95,13 @@ def check_coverage(faces: tuple[FontFace, ...], texts: dict[Path, str], root: Pa
     if not todo:
         return
     own = Report()
-    covered = coverage(faces)
+    try:
+        covered = coverage(faces)
+    except FontUnreadable as exc:
+        report.add(codes.BAD_FONT, f"{exc.path.name} is not a usable font: {exc.problem}", exc.path, 1, 1,
+                   "replace it with a sound copy (publish's own fonts/ has the bundled faces), or delete it "
+                   "from the project's fonts/ to use the bundled one")
+        return
     for path, text in todo.items():
         _check_text(path, text, covered, own)
     report.extend(own)

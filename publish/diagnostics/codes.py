@@ -130,6 +130,12 @@ UNSUPPORTED_CONSTRUCT = _code("W219", "construct not supported",
 BAD_FONT = _code("E220", "not a usable font",
               "a font file of fonts/ or of publication.yaml's `fonts:` that cannot be read (damaged, or no "
               "OpenType/TrueType font)")
+NESTED_TOO_DEEP = _code("E221", "nested too deep",
+              "Markdown nested deeper than the limit (50 elements inside one another: blockquotes, lists and "
+                        "their items, emphasis, links); the line is that of the first element too deep")
+TABLE_TOO_WIDE = _code("E222", "table too wide",
+              "a table has more columns than a printed page can hold (64); the PDF would lose the columns past "
+                       "its edge")
 TEMPLATE_ERROR = _code("E217", "template error",
               "a theme template (publish/theme/ or the project's styles/) has an error, or uses "
                        "what the sandbox forbids")
@@ -158,6 +164,10 @@ INTERNAL_ERROR = _code("E303", "internal error",
 PORT_IN_USE = _code("E304", "cannot serve on the port",
               "`publish serve` cannot listen on the port (in use?): choose another with `--port`, "
                     "or `--port 0`")
+
+DISK_FULL = _code("E305", "disk full",
+              "the disk (or the quota) is full: the file named could not be written. The previous outputs are in "
+                  "place and whole, no temporary file is left; free some space and run publish again")
 
 # -- publish import: books written for other tools (E4xx/W4xx) -------------------------------------
 IMPORT_FAILED = _code("E401", "cannot import",

@@ -3,7 +3,10 @@
 WeasyPrint is CPU-bound and holds the GIL, so parallel jobs need processes, not threads.
 Workers are spawned (not forked: the parent may run rich's refresh thread) and get the
 checked Book pickled; each writes its own outputs atomically and reports back what the
-parent needs to record them. A worker whose parent has died stops instead of writing.
+parent needs to record them. A worker whose parent has died stops instead of writing: on
+Linux the kernel kills it the moment the parent dies, even by SIGKILL (PR_SET_PDEATHSIG),
+elsewhere it finds out at its next event. So after a crash at any moment the last good
+outputs are whole and unchanged, and the next run removes the temporaries left.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
+from .. import store
 from ..diagnostics import PublishError, Report
 from ..model import Book
+from ..store import DiskFull
 from ..writers.registry import BY_NAME, PROVISIONS
 from ..writers.target import Event, Job, Provided, Result, Sink, WriterOptions, load
+from .faults import disk_full
 
 
 class WorkerError(Exception):
@@ -124,6 +130,10 @@ class ProcessRunner:
                 if kind == "event":
                     self.sink(payload)
                     continue
+                if kind == "damaged":  # cache files the worker found damaged and made again
+                    for path in payload:
+                        store.note_damaged(path)
+                    continue
                 if kind == "result":
                     return payload
                 self._forget(name)
@@ -155,9 +165,30 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds through store.write_bytes, which removes its temporary file
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel SIGKILL this process when `parent` dies (Linux); stop at once if it already has.
+
+    A signal, not a check now and then: a worker between writing an output's temporary file and
+    renaming it would otherwise put a PDF in place after the publish that asked for it was
+    killed, and nobody would record it."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the sink's check below is what there is
+        pass
+    if os.getppid() != parent:  # died before prctl took effect
+        raise SystemExit(1)
+
+
 def _worker(job: Job, builder: str, book: Book, options: WriterOptions, pipe: Any, parent: int) -> None:
     """A worker process's main: run one job, send its events, each result and the outcome through `pipe`."""
 
+    _die_with(parent)
     signal.signal(signal.SIGTERM, _stop)
 
     def sink(event: Event) -> None:
@@ -172,8 +203,12 @@ def _worker(job: Job, builder: str, book: Book, options: WriterOptions, pipe: An
             outcome: tuple[str, Any] = ("finished", None)
         except PublishError as exc:
             outcome = ("diagnostics", tuple(exc.report.items))
+        except DiskFull as exc:
+            outcome = ("diagnostics", (disk_full(exc),))
         except Exception as exc:  # reported to the parent, which shows it as E303
             outcome = ("failed", (f"{exc.__class__.__name__}: {exc}", traceback.format_exc()))
+        if store.damaged:
+            pipe.send(("damaged", list(store.damaged)))
         pipe.send(outcome)
     except (KeyboardInterrupt, SystemExit, BrokenPipeError):
         pass  # interrupted, or the parent is gone: it says so, or nobody is listening

@@ -24,18 +24,36 @@ class State:
     files: dict[str, list] = field(default_factory=dict)  # path → [mtime_ns, size, sha256]
     targets: dict[str, dict[str, Any]] = field(default_factory=dict)  # target → {"inputs": {…}, "output": sha, …}
     slug: tuple[str, str] | None = None  # (sha of publication.yaml, the slug it gives)
+    damaged: str = ""  # why the state file could not be used ("" when it could, or there was none)
 
     @classmethod
     def load(cls, build_dir: Path) -> State:
+        """The state as saved; a damaged one (build/ may have been truncated, edited or come from
+        anyone) is an empty state, which rebuilds everything: always safe. Entries of the wrong
+        shape are dropped one by one, so a wrong one never reaches the up-to-date check."""
         path = build_dir / STATE_FILE
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            slug = data.get("slug")
-            return cls(path, dict(data.get("files", {})), dict(data.get("targets", {})),
-                       tuple(slug) if isinstance(slug, list) and len(slug) == 2 else None)
-        except (OSError, ValueError, AttributeError, TypeError):
-            # No state, or a damaged one: everything is rebuilt, which is always safe.
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
             return cls(path)
+        except (OSError, ValueError) as exc:
+            return cls(path, damaged=f"unreadable ({exc.__class__.__name__})")
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return cls(path, damaged="truncated" if text.lstrip().startswith("{") else "not JSON")
+        if not isinstance(data, dict):
+            return cls(path, damaged="not a state")
+        files = {k: v for k, v in _mapping(data.get("files")).items()
+                 if isinstance(v, list) and len(v) == 3 and all(isinstance(x, int) for x in v[:2])
+                 and isinstance(v[2], str)}
+        targets = {k: v for k, v in _mapping(data.get("targets")).items()
+                   if isinstance(v, dict) and isinstance(v.get("inputs"), dict) and isinstance(v.get("output"), str)}
+        named = data.get("slug")
+        slug = (named[0], named[1]) if isinstance(named, list) and len(named) == 2 \
+            and all(isinstance(x, str) for x in named) else None
+        dropped = len(_mapping(data.get("files"))) - len(files) + len(_mapping(data.get("targets"))) - len(targets)
+        return cls(path, files, targets, slug, damaged=f"{dropped} damaged entries" if dropped else "")
 
     def save(self) -> None:
         write_text(self.path, json.dumps({"files": self.files, "targets": self.targets, "slug": self.slug},
@@ -58,3 +76,7 @@ class State:
 
     def record(self, target: str, inputs: dict[str, str], output: Path, pages: int | None = None) -> None:
         self.targets[target] = {"inputs": inputs, "output": self.digest(output), "pages": pages}
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return {k: v for k, v in value.items() if isinstance(k, str)} if isinstance(value, dict) else {}

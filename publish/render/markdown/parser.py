@@ -16,13 +16,17 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ...cjk.chars import CREDIT
 from .blocks import title_admonitions
+from .depth import MAX_NESTING
 from .headings import heading_ids
 from .ruby import ruby_plugin
 from .tabs import tabs_plugin
 
 
 def parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "linkify": False, "typographer": False})
+    # maxNesting above depth.MAX_DEPTH: markdown-it silently drops what lies deeper than its
+    # limit, so ours (an error with the line) must always come first.
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "linkify": False, "typographer": False,
+                                   "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     # Every link and image becomes a token, whatever its scheme: the renderer decides, and says
     # so (W211, W204), instead of markdown-it leaving `[x](javascript:…)` in the text unannounced.

@@ -28,6 +28,7 @@ from ...model import Article, Link, RenderedArticle
 from .. import sanitize
 from ..readers import RenderContext
 from .blocks import BlockRules, foreign_syntax
+from .depth import MAX_COLUMNS, MAX_DEPTH, first_too_deep, first_too_wide
 from .figures import FigureRules
 from .headings import GENERATED_ID
 from .html import HtmlRules
@@ -64,6 +65,18 @@ class Renderer(FigureRules, NoteRules, BlockRules, HtmlRules, RubyRules):
         state = RenderState(article, context.root, context.report, context.first_figure)
         env = {"state": state, "context": context}
         tokens = self.md.parse(article.body.text, env)
+        deep = first_too_deep(tokens)
+        if deep is not None:  # not rendered: the error stops the build, and the XHTML would break lxml
+            token, block = deep
+            state.add(codes.NESTED_TOO_DEEP, f"Markdown nested more than {MAX_DEPTH} levels deep "
+                      f"(here: {token.type.removesuffix('_open')})", token if token.map else block,
+                      "nest fewer blockquotes, lists or emphasis marks inside one another")
+            return RenderedArticle(article=article, html="", figures=(), assets=(), ids=frozenset({article.name}),
+                                   links=(), has_notes=False)
+        wide = first_too_wide(tokens)
+        if wide is not None:
+            state.add(codes.TABLE_TOO_WIDE, f"a table of {wide[1]} columns: at most {MAX_COLUMNS} fit a printed page",
+                      wide[0], "split the table, or turn it (rows as columns)")
         self.check_leftover_footnotes(tokens, state)
         foreign_syntax(tokens, state)
         body = self.html.render(tokens, self.md.options, env)
@@ -81,24 +94,24 @@ class Renderer(FigureRules, NoteRules, BlockRules, HtmlRules, RubyRules):
     # -- inline text -----------------------------------------------------------------
 
     @staticmethod
-    def _neighbour(tokens, idx: int, step: int) -> str:
-        j = idx + step
-        while 0 <= j < len(tokens):
-            token = tokens[j]
-            if token.type == "text" and token.content:
-                return token.content
-            if token.type in ("softbreak", "hardbreak"):
-                return ""
-            j += step
-        return ""
+    def _neighbour(tokens, idx: int, step: int, env: dict) -> str:
+        """The text next to token `idx` in its run, across inline markup, up to a line break.
+
+        Worked out for the whole run at once and kept in `env`: looking for it token by token
+        was quadratic (20,000 emphasis marks around one character took 50 s)."""
+        cached = env.get("neighbours")
+        if cached is None or cached[0] is not tokens:
+            cached = (tokens, _nearest_text(tokens), _nearest_text(tokens[::-1])[::-1])
+            env["neighbours"] = cached
+        return cached[1 if step < 0 else 2][idx]
 
     def _text(self, tokens, idx, options, env) -> str:
-        return typeset(tokens[idx].content, self._neighbour(tokens, idx, -1), self._neighbour(tokens, idx, 1))
+        return typeset(tokens[idx].content, self._neighbour(tokens, idx, -1, env), self._neighbour(tokens, idx, 1, env))
 
     def _softbreak(self, tokens, idx, options, env) -> str:
         # A line break between Chinese characters is no space: join the lines.
-        before = self._neighbour(tokens, idx, -1)[-1:]
-        after = self._neighbour(tokens, idx, 1)[:1]
+        before = self._neighbour(tokens, idx, -1, env)[-1:]
+        after = self._neighbour(tokens, idx, 1, env)[:1]
         if (before and is_cjk(before)) or (after and is_cjk(after)):
             return ""
         return "\n"
@@ -166,8 +179,8 @@ class Renderer(FigureRules, NoteRules, BlockRules, HtmlRules, RubyRules):
         return f'<h{level} id="{escape(anchor)}"{extra}>'
 
     def _heading_close(self, tokens, idx, options, env) -> str:
-        opening = next(t for t in reversed(tokens[:idx]) if t.type == "heading_open")
-        return f"</h{opening.meta['level']}>\n"
+        # The closing token has the opening's tag: no search back (that was quadratic in the headings).
+        return f"</h{max(2, int(tokens[idx].tag[1]))}>\n"
 
     def _fence(self, tokens, idx, options, env) -> str:
         state: RenderState = env["state"]
@@ -201,6 +214,18 @@ class Renderer(FigureRules, NoteRules, BlockRules, HtmlRules, RubyRules):
             state.paragraphs += 1
             return f'<{tag} id="{state.anchor(f"{tag}{state.paragraphs}")}">'
         return rule
+
+
+def _nearest_text(tokens) -> list[str]:
+    """For each token, the content of the nearest text token before it ("" past a line break)."""
+    found, last = [], ""
+    for token in tokens:
+        found.append(last)
+        if token.type == "text" and token.content:
+            last = token.content
+        elif token.type in ("softbreak", "hardbreak"):
+            last = ""
+    return found
 
 
 def _code_block(body: str, lang: str) -> str:

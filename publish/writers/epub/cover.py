@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ...model import FontFace, Publication
 from ...source.fonts import file_key
-from ...store import write_bytes
+from ...store import read_cached, write_cached
 
 WIDTH, HEIGHT = 1200, 1680  # 1:1.4, close to the printed trim
 
@@ -25,10 +25,11 @@ def draw_cover(publication: Publication, sans_bold: FontFace, sans_regular: Font
                                *(file_key(f.path) for f in (sans_bold, sans_regular))
                                )).encode()).hexdigest()[:32]
     cached = cache_dir / f"cover-{key}.png"
-    if cached.is_file():
-        return cached.read_bytes()
+    known = read_cached(cached)  # sealed: a damaged cover is drawn again
+    if known is not None:
+        return known
     data = _draw(publication, sans_bold, sans_regular, accent)
-    write_bytes(cached, data)
+    write_cached(cached, data)
     return data
 
 

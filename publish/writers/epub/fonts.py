@@ -25,7 +25,7 @@ from lxml import etree
 from ...checks.fonts import coverage
 from ...model import FontFace
 from ...source.fonts import file_key
-from ...store import write_bytes
+from ...store import read_cached, write_cached
 from ..xhtml import font_face_css as _font_face_css
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -141,8 +141,9 @@ def subset(face: FontFace, chars: str, cache_dir: Path, features: tuple[str, ...
     key = hashlib.sha256(f"hb{hb.__version__}|{file_key(face.path)}|{' '.join(features)}\n{text}".encode()
                          ).hexdigest()[:32]
     cached = cache_dir / f"{Path(face.file_name).stem}-{key}.otf"
-    if cached.is_file():
-        return cached.read_bytes()
+    known = read_cached(cached)  # sealed: a damaged subset is made again, not embedded
+    if known is not None:
+        return known
     request = hb.SubsetInput()
     request.unicode_set.update(ord(c) for c in text)
     kept = request.layout_feature_tag_set
@@ -151,5 +152,5 @@ def subset(face: FontFace, chars: str, cache_dir: Path, features: tuple[str, ...
     request.name_id_set.update(range(0, 26))  # the names, licence and copyright included
     request.flags = hb.SubsetFlags.NO_HINTING
     data = bytes(hb.subset(hb.Face(hb.Blob.from_file_path(str(face.path))), request).blob.data)
-    write_bytes(cached, data)
+    write_cached(cached, data)
     return data

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ...model import FontFace
-from ...store import write_bytes
+from ...store import read_cached, write_cached
 
 _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
 _SIZE = re.compile(r'width="([\d.]+)" height="([\d.]+)" viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
@@ -38,11 +38,12 @@ def to_svg(html: str, faces: tuple[FontFace, ...], cache: Path | None) -> str:
 def _drawn(mathml: str, text_font: Path | None, stamp: str, cache: Path | None) -> str:
     key = hashlib.sha256(f"{stamp}\n{mathml}".encode()).hexdigest()[:32]
     cached = cache / "math" / f"{key}.svg" if cache is not None else None
-    if cached is not None and cached.is_file():
-        return cached.read_text(encoding="utf-8")
+    known = read_cached(cached) if cached is not None else None  # sealed: a damaged drawing is made again
+    if known is not None:
+        return known.decode("utf-8")
     svg = _draw(mathml, text_font)
     if cached is not None:
-        write_bytes(cached, svg.encode("utf-8"))
+        write_cached(cached, svg.encode("utf-8"))
     return svg
 
 
