@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ...model import Book, PageMark
+from ..images.epub import EpubImage, epub_images, renamed
 from ..target import WriterOptions
 from ..theme import Theme
 from ..xhtml import article_file, article_page, font_stacks, link_targets, nav_sections, sections_of
@@ -36,6 +37,7 @@ class _Package:
     theme: Theme
     source: Book
     documents: list[bytes] = field(default_factory=list)
+    copies: dict[str, EpubImage] = field(default_factory=dict)  # the images' EPUB copies, by the articles' href
 
     def page(self, uid: str, file_name: str, template: str, xhtml: str | None = None, **context: Any) -> Any:
         pub = self.source.publication
@@ -57,12 +59,13 @@ def build_epub(source: Book, theme: Theme, options: WriterOptions, pages: tuple[
 
     package = _Package(epub, epub.EpubBook(), theme, source)
     _metadata(package, bool(pages))
-    cover_page = package.page("cover", "cover.xhtml", "epub/cover.xhtml", cover_href=_cover(package, options))
+    # Each image as the EPUB carries it: upright, sRGB, within the stores' limits (writers/images/).
+    package.copies, cover = epub_images(source, options.cache)
+    cover_page = package.page("cover", "cover.xhtml", "epub/cover.xhtml", cover_href=_cover(package, options, cover))
     title_page = package.page("titlepage", "title.xhtml", "epub/title.xhtml")
-    for info in source.images.values():
-        package.book.add_item(epub.EpubItem(uid="img-" + re.sub(r"[^A-Za-z0-9]", "-", info.asset.href[7:]),
-                                            file_name=info.asset.href, media_type=info.media_type,
-                                            content=info.asset.source.read_bytes()))
+    for copy in package.copies.values():
+        package.book.add_item(epub.EpubItem(uid="img-" + re.sub(r"[^A-Za-z0-9]", "-", copy.href[7:]),
+                                            file_name=copy.href, media_type=copy.media_type, content=copy.data))
     chapters = _articles(package, pages)
     nav = _navigation(package, pages)
     package.book.spine = [cover_page, title_page, nav, *chapters]
@@ -100,12 +103,11 @@ def _metadata(package: _Package, has_page_list: bool) -> None:
         book.add_metadata(None, "meta", value, {"property": prop})
 
 
-def _cover(package: _Package, options: WriterOptions) -> str:
-    """The cover image: the publication's, or one drawn from the masthead. Returns its href."""
+def _cover(package: _Package, options: WriterOptions, cover: EpubImage | None) -> str:
+    """The cover image: the publication's (as the stores want it), or one drawn from the masthead. Returns its href."""
     pub = package.source.publication
-    if pub.cover is not None:
-        data, href = pub.cover.source.read_bytes(), pub.cover.href
-        media_type = "image/png" if href.endswith(".png") else "image/jpeg"
+    if cover is not None:
+        data, href, media_type = cover.data, cover.href, cover.media_type
     else:
         sans = {face.weight: face for face in package.source.faces if face.family == "Publish Sans"}
         data = draw_cover(pub, sans[700], sans[400], options.cache / "cover")
@@ -129,7 +131,7 @@ def _articles(package: _Package, pages: tuple[PageMark, ...]) -> list[Any]:
         marks = marks_by_article.get(item.name, [])
         # A page that begins with the article's opener gets its marker before the header.
         opening = "".join(marker(m) for m in marks if m.element == item.name)
-        body = insert_pagebreaks(item.html, [m for m in marks if m.element != item.name])
+        body = insert_pagebreaks(renamed(item.html, package.copies), [m for m in marks if m.element != item.name])
         xhtml = article_page(package.theme, pub, item, sections[item.name], owners, body, opening)
         chapters.append(package.page(f"a-{item.name}", article_file(item.name), "", xhtml=xhtml))
     return chapters

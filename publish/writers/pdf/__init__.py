@@ -19,6 +19,7 @@ from ...store import write_bytes
 from ..registry import BY_NAME
 from ..target import Event, Job, Provided, Result, Sink, WriterOptions, Written
 from ..theme import load_theme
+from . import preflight
 from .progress import observe_layout
 
 
@@ -43,6 +44,8 @@ def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[
         sink(Event(targets[target].name, "writing PDF"))
     variants = {target: BY_NAME[target].variant or "" for target in order}
     written = layout.write_all(tuple(variants.values()))
+    if "pdf-print" in targets:
+        preflight.report_fonts(book.publication, report)
     for target in order:
         path, data = targets[target], written[variants[target]].data
         sink(Event(path.name, "writing"))

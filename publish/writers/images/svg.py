@@ -1,0 +1,54 @@
+"""An SVG as the outputs carry it: without its DOCTYPE (checks/images.py let only a harmless one
+through), and with its text set in the bundled fonts. An SVG names the fonts of the machine it
+was drawn on ("Microsoft YaHei", "SimSun", Arial); WeasyPrint would take whatever fontconfig
+finds for them, so each font-family becomes the theme's family of the same kind (serif, sans,
+mono), which the PDF's @font-face rules provide."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ...model import FontFace
+
+_SERIF = re.compile(r"(?<!sans-)serif|song|sung|宋|明|ming|mincho|times|georgia|fangsong|仿宋|kai|楷", re.I)
+_MONO = re.compile(r"mono|courier|consolas|menlo", re.I)
+_STYLE_FAMILY = re.compile(r"(font-family\s*:\s*)([^;}\"]+)", re.I)
+_STYLE_FONT = re.compile(r"(\bfont\s*:[^;}\"]*?\d+(?:\.\d+)?(?:px|pt|em|%)?(?:\s*/\s*[\d.]+\w*)?\s+)([^;}\"]+)", re.I)
+
+
+def family_for(declared: str, faces: Iterable[FontFace]) -> str:
+    """The CSS font-family value of the bundled family (and its fallbacks) nearest to `declared`."""
+    base = "Publish Mono" if _MONO.search(declared) else "Publish Serif" if _SERIF.search(declared) else "Publish Sans"
+    names = [f.family for f in faces if f.family == base or f.backs == base]
+    if base not in names:
+        base = "Publish Sans"
+        names = [f.family for f in faces if f.family == base or f.backs == base] or [base]
+    ordered = [base] + sorted({n for n in names if n != base})
+    return ", ".join(f"'{n}'" for n in ordered)
+
+
+def for_output(data: bytes, faces: Iterable[FontFace]) -> bytes:
+    """The SVG's bytes without DOCTYPE, its fonts mapped to the bundled ones."""
+    from lxml import etree
+
+    faces = tuple(faces)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    root = etree.fromstring(data, parser)
+
+    def mapped_style(text: str) -> str:
+        text = _STYLE_FAMILY.sub(lambda m: m.group(1) + family_for(m.group(2), faces), text)
+        return _STYLE_FONT.sub(lambda m: m.group(1) + family_for(m.group(2), faces), text)
+
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if node.get("font-family") is not None:
+            node.set("font-family", family_for(node.get("font-family", ""), faces))
+        if node.get("style"):
+            node.set("style", mapped_style(node.get("style", "")))
+        if etree.QName(node).localname == "style" and node.text:
+            node.text = mapped_style(node.text)
+    if root.get("font-family") is None:  # text that names no font: the UA default would be the machine's
+        root.set("font-family", family_for("sans-serif", faces))
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
