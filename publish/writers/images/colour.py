@@ -62,11 +62,13 @@ def _intent(icc: bytes | None) -> int:
 
 
 def eight_bit(image: Any) -> Any:
-    """16-bit grey ("I;16", "I") scaled down to 8 bits (Pillow's convert("L") clips at 255)."""
-    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
-        wide = image.convert("I")
-        peak = 65535 if image.mode.startswith("I;16") or (wide.getextrema()[1] or 0) > 255 else 255
-        return wide.point(lambda v: v * (255 / peak), "L")  # type: ignore[arg-type,operator]
+    """16-bit grey ("I;16", "I") in 8 bits, each sample's high byte (Pillow's convert("L") clips at 255)."""
+    from PIL import Image
+
+    if image.mode in ("I;16", "I;16L", "I;16N", "I;16B", "I"):
+        if image.mode != "I;16":
+            image = image.convert("I;16") if image.mode != "I" else image.point(lambda v: v).convert("I;16")
+        return Image.frombytes("L", image.size, image.tobytes("raw", "I;16"), "raw", "L;16")
     if image.mode == "F":
         return image.convert("L")
     return image
@@ -122,7 +124,7 @@ def _to_lab(icc: bytes | None, mode: str) -> Any:
     from PIL import ImageCms
 
     return ImageCms.buildTransform(profile(icc) if icc else srgb(), _lab(), mode, "LAB",
-                                   renderingIntent=ImageCms.Intent.ABSOLUTE_COLORIMETRIC)
+                                   renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
 
 
 def _lab_of(image: Any, icc: bytes | None) -> list[tuple[float, float, float]]:
@@ -130,24 +132,34 @@ def _lab_of(image: Any, icc: bytes | None) -> list[tuple[float, float, float]]:
 
     lab = ImageCms.applyTransform(image, _to_lab(icc, image.mode))
     # Pillow's LAB: L 0-255 for 0-100, a and b as signed bytes stored unsigned.
-    return [(px[0] * 100 / 255, (px[1] + 128) % 256 - 128, (px[2] + 128) % 256 - 128) for px in lab.getdata()]
+    return [(px[0] * 100 / 255, (px[1] + 128) % 256 - 128, (px[2] + 128) % 256 - 128)
+            for px in lab.get_flattened_data()]
 
 
-def conversion_loss(image: Any, icc: bytes | None, converted: Any, target: bytes) -> float:
-    """The share of pixels (0-1) that the conversion moves by more than ΔE 10 (CIE76): colours
-    the press cannot print, seen on a thumbnail of the image."""
+def conversion_loss(image: Any, icc: bytes | None, converted: Any, target: bytes, alpha: Any = None) -> float:
+    """The share of the visible pixels (0-1) that the conversion moves by more than ΔE 10 (CIE76):
+    colours the press cannot print, seen on a thumbnail. Both sides are seen relative to their
+    white and with black point compensation, as the conversion made them, so that paper white
+    and the press's black count as no loss."""
+    from PIL import ImageCms
+
     size = (SAMPLE, max(1, round(SAMPLE * image.height / image.width)))
-    before = _lab_of(image.resize(size), icc if space(icc) == "RGB" or image.mode == "CMYK" else None)
-    after = _lab_of(converted.resize(size), target)
-    far = sum(1 for x, y in zip(before, after) if math.dist(x, y) > 10)
-    return far / max(1, len(before))
+    source = icc if space(icc) == {"RGB": "RGB", "CMYK": "CMYK"}.get(image.mode) else None
+    before = _lab_of(image.resize(size), source)
+    back = ImageCms.applyTransform(converted.resize(size), _transform(target, source if image.mode == "RGB" else None,
+                                                                      ("CMYK", "RGB"), _intent(source)))
+    after = _lab_of(back, source if image.mode == "RGB" else None)
+    shown = list(alpha.resize(size).get_flattened_data()) if alpha is not None else [255] * len(before)
+    visible = [(x, y) for x, y, a in zip(before, after, shown) if a >= 128]
+    far = sum(1 for x, y in visible if math.dist(x, y) > 10)
+    return far / max(1, len(visible))
 
 
 def total_ink(image: Any) -> float:
     """The most ink (C+M+Y+K, in %) of a CMYK image over any small area (a thumbnail's pixel)."""
     size = (SAMPLE * 4, max(1, round(SAMPLE * 4 * image.height / image.width)))
     small = image.resize(size, reducing_gap=2.0) if image.width > size[0] else image
-    return max((sum(px) for px in small.getdata()), default=0) * 100 / 255
+    return max((sum(px) for px in small.get_flattened_data()), default=0) * 100 / 255
 
 
 _DECLARATION = re.compile(r"(?<![\w-])((?:[\w-]*(?:color|background|border|outline|fill|stroke|shadow|"
@@ -169,16 +181,8 @@ def cmyk_of(rgb: tuple[int, int, int], target: bytes) -> tuple[float, float, flo
     return tuple(round(v / 255, 3) for v in pixel.getpixel((0, 0)))  # type: ignore[return-value,union-attr]
 
 
-def css_in_cmyk(css: str, profile_path: Any) -> str:
-    """The theme's CSS with its colours in the printer's CMYK (device-cmyk()), when the output
-    intent is a CMYK profile: a press prints no RGB, and text must be one ink (K), or the four
-    plates' registration shows around every letter."""
-    if profile_path is None:
-        return css
-    target = profile_path.read_bytes()
-    if space(target) != "CMYK":
-        return css
-
+def colours_in_cmyk(value: str, target: bytes) -> str:
+    """A CSS or SVG value with its sRGB colours (#hex, rgb(), black, white) as device-cmyk()."""
     def colour(match: re.Match) -> str:
         if match.group(1):
             digits = match.group(1)
@@ -191,10 +195,22 @@ def css_in_cmyk(css: str, profile_path: Any) -> str:
         c, m, y, k = cmyk_of(rgb, target)
         return f"device-cmyk({c:g} {m:g} {y:g} {k:g}{' / ' + alpha if alpha else ''})"
 
+    value = _COLOUR.sub(colour, value)
+    return re.sub(r"\b(black|white)\b", lambda m: colour(_COLOUR.match(  # type: ignore[arg-type]
+        "#{:02x}{:02x}{:02x}".format(*_NAMED[m.group(1)]))), value)
+
+
+def css_in_cmyk(css: str, profile_path: Any) -> str:
+    """The theme's CSS with its colours in the printer's CMYK (device-cmyk()), when the output
+    intent is a CMYK profile: a press prints no RGB, and text must be one ink (K), or the four
+    plates' registration shows around every letter."""
+    if profile_path is None:
+        return css
+    target = profile_path.read_bytes()
+    if space(target) != "CMYK":
+        return css
+
     def declaration(match: re.Match) -> str:
-        value = _COLOUR.sub(colour, match.group(2))
-        value = re.sub(r"\b(black|white)\b", lambda m: colour(_COLOUR.match("#%02x%02x%02x" % _NAMED[m.group(1)])),
-                       value)  # type: ignore[arg-type]
-        return match.group(1) + value
+        return match.group(1) + colours_in_cmyk(match.group(2), target)
 
     return _DECLARATION.sub(declaration, css)

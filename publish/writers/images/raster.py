@@ -135,7 +135,7 @@ def _convert(info: ImageInfo, cmyk: bytes | None, cache: ImageCache, stem: str, 
     keep_icc = None
     if cmyk is not None and colour.mode in ("RGB", "CMYK"):
         converted = to_cmyk(colour, icc, cmyk)
-        loss = conversion_loss(colour, icc, converted, cmyk)
+        loss = conversion_loss(colour, icc, converted, cmyk, alpha)
         if loss > LOSS_SHARE:
             notes.append(("W240", f"{info.asset.source.name}: converting it to the printer's CMYK moves {loss:.0%} of "
                           "its colours by more than ΔE 10 (out of the press's gamut)"))

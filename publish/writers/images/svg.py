@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from ...model import FontFace
+from .colour import colours_in_cmyk
 
 _SERIF = re.compile(r"(?<!sans-)serif|song|sung|宋|明|ming|mincho|times|georgia|fangsong|仿宋|kai|楷", re.I)
 _MONO = re.compile(r"mono|courier|consolas|menlo", re.I)
@@ -28,8 +29,12 @@ def family_for(declared: str, faces: Iterable[FontFace]) -> str:
     return ", ".join(f"'{n}'" for n in ordered)
 
 
-def for_output(data: bytes, faces: Iterable[FontFace]) -> bytes:
-    """The SVG's bytes without DOCTYPE, its fonts mapped to the bundled ones."""
+_PAINTS = ("fill", "stroke", "stop-color", "flood-color", "lighting-color", "color")
+
+
+def for_output(data: bytes, faces: Iterable[FontFace], cmyk: bytes | None = None) -> bytes:
+    """The SVG's bytes without DOCTYPE, its fonts mapped to the bundled ones; with the printer's
+    CMYK profile `cmyk`, its colours in it (text black as K100), as the theme's are."""
     from lxml import etree
 
     faces = tuple(faces)
@@ -38,7 +43,8 @@ def for_output(data: bytes, faces: Iterable[FontFace]) -> bytes:
 
     def mapped_style(text: str) -> str:
         text = _STYLE_FAMILY.sub(lambda m: m.group(1) + family_for(m.group(2), faces), text)
-        return _STYLE_FONT.sub(lambda m: m.group(1) + family_for(m.group(2), faces), text)
+        text = _STYLE_FONT.sub(lambda m: m.group(1) + family_for(m.group(2), faces), text)
+        return colours_in_cmyk(text, cmyk) if cmyk else text
 
     for node in root.iter():
         if not isinstance(node.tag, str):
@@ -49,6 +55,12 @@ def for_output(data: bytes, faces: Iterable[FontFace]) -> bytes:
             node.set("style", mapped_style(node.get("style", "")))
         if etree.QName(node).localname == "style" and node.text:
             node.text = mapped_style(node.text)
+        if cmyk:
+            for paint in _PAINTS:
+                if node.get(paint):
+                    node.set(paint, colours_in_cmyk(node.get(paint, ""), cmyk))
     if root.get("font-family") is None:  # text that names no font: the UA default would be the machine's
         root.set("font-family", family_for("sans-serif", faces))
+    if cmyk and root.get("fill") is None:  # the default paint, black, as the press's black
+        root.set("fill", "device-cmyk(0 0 0 1)")
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")

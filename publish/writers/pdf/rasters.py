@@ -86,7 +86,7 @@ def declare(book: Book, base_url: str, cache_folder: Path, report: Report) -> di
     served = {}
     for info in infos:
         if info.media_type == "image/svg+xml":
-            served[info.asset.href] = svg_copy(info, book, cache)
+            served[info.asset.href] = svg_copy(info, book, cache, cmyk)
             continue
         raster = print_raster(info, intent, cache, pub.images.total_ink)
         for code, message in raster.notes:
@@ -102,11 +102,13 @@ def declare(book: Book, base_url: str, cache_folder: Path, report: Report) -> di
     return served
 
 
-def svg_copy(info: ImageInfo, book: Book, cache: ImageCache) -> Path:
-    stem = cache.name(info.asset.source, "pdf-svg", [f.family for f in book.faces])
+def svg_copy(info: ImageInfo, book: Book, cache: ImageCache, cmyk: bytes | None) -> Path:
+    """The PDF's SVG: text in the bundled fonts, colours in the printer's CMYK if one is given."""
+    stem = cache.name(info.asset.source, "pdf-svg", [[f.family for f in book.faces],
+                                                     cache.digest_bytes(cmyk) if cmyk else None])
     path = cache.path(stem, ".svg")
     if not path.is_file():
-        cache.write(stem, {}, {".svg": for_output(info.asset.source.read_bytes(), book.faces)})
+        cache.write(stem, {}, {".svg": for_output(info.asset.source.read_bytes(), book.faces, cmyk)})
     return path
 
 
