@@ -19,13 +19,15 @@ MAX_HEIGHT_MM, MAX_HEIGHT_SPAN_MM = 150.0, 110.0
 WIDE = 1.6  # writers/pdf/grid.py: a picture this much wider than tall goes across the columns
 
 
-def printed_width_mm(pub: Publication, info: ImageInfo, classes: Iterable[str], columns: int) -> float:
-    """How wide the figure of `info` prints: the column's width or the grid's, less if its height is capped."""
+def printed_width_mm(pub: Publication, info: ImageInfo, classes: Iterable[str], columns: int,
+                     one_column: bool = False) -> float:
+    """How wide the figure of `info` prints: the column's width or the grid's, less if its height
+    is capped; `one_column`: an article set in one column against the grid's (`columns: 1`)."""
     grid = pub.page.grid
     wide = bool(info.width and info.height and info.width / info.height >= WIDE)
-    across = columns < 2 or "span" in classes or (wide and "column" not in classes)
-    width_mm = (grid.width_pt if across else grid.size_pt * grid.chars) / PT_PER_MM
-    cap = MAX_HEIGHT_SPAN_MM if across else MAX_HEIGHT_MM
+    spans = columns >= 2 and ("span" in classes or (wide and "column" not in classes))
+    width_mm = (grid.width_pt if columns < 2 or spans else grid.size_pt * grid.chars) / PT_PER_MM
+    cap = MAX_HEIGHT_SPAN_MM if spans or one_column else MAX_HEIGHT_MM
     if info.width and info.height:
         width_mm = min(width_mm, cap * info.width / info.height)
     return width_mm
@@ -41,7 +43,8 @@ def preflight(pub: Publication, rendered: Iterable[RenderedArticle], images: Map
         for classes, href in _FIGURE.findall(item.html):
             info = images.get(href)
             if info is not None and info.width:
-                widest[href] = max(widest.get(href, 0.0), printed_width_mm(pub, info, classes.split(), columns))
+                widest[href] = max(widest.get(href, 0.0), printed_width_mm(pub, info, classes.split(), columns,
+                                                                           item.article.columns == 1))
     if cover is not None and cover.width:
         widest[cover.asset.href] = pub.page.width_mm + 2 * pub.page.bleed_mm
         images = {**images, cover.asset.href: cover}

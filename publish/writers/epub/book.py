@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...diagnostics import Report
 from ...model import Book, PageMark
 from ..images.epub import EpubImage, epub_images, renamed
 from ..target import WriterOptions
@@ -53,14 +54,16 @@ class _Package:
 
 
 def build_epub(source: Book, theme: Theme, options: WriterOptions, pages: tuple[PageMark, ...] = (),
-               on_font: Callable[[int, int], None] = lambda number, total: None) -> bytes:
-    """The EPUB's bytes; `pages`: the print layout's page marks, for the page-list."""
+               on_font: Callable[[int, int], None] = lambda number, total: None,
+               report: Report | None = None) -> bytes:
+    """The EPUB's bytes; `pages`: the print layout's page marks, for the page-list; `report`
+    gets the images that stay over their size (W242)."""
     from ebooklib import epub
 
     package = _Package(epub, epub.EpubBook(), theme, source)
     _metadata(package, bool(pages))
     # Each image as the EPUB carries it: upright, sRGB, within the stores' limits (writers/images/).
-    package.copies, cover = epub_images(source, options.cache)
+    package.copies, cover = epub_images(source, options.cache, report)
     cover_page = package.page("cover", "cover.xhtml", "epub/cover.xhtml", cover_href=_cover(package, options, cover))
     title_page = package.page("titlepage", "title.xhtml", "epub/title.xhtml")
     for copy in package.copies.values():

@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
-from ...model import FontFace, ImageInfo, ImageOptions
+from ...diagnostics import Report, codes
+from ...model import Book, FontFace, ImageInfo, ImageOptions
 from .cache import ImageCache
 from .colour import to_srgb
 from .decode import fit, is_photo, open_image
@@ -100,8 +101,10 @@ def _make(info: ImageInfo, options: ImageOptions, box: tuple[int, int] | None, c
             return data, "jpeg", True
 
 
-def epub_images(book, cache_folder) -> tuple[dict[str, EpubImage], EpubImage | None]:
-    """Every image's EPUB copy by the href the articles use, and the cover's (None: none given)."""
+def epub_images(book: Book, cache_folder: Path, report: Report | None = None
+                ) -> tuple[dict[str, EpubImage], EpubImage | None]:
+    """Every image's EPUB copy by the href the articles use, and the cover's (None: none given);
+    W242 into `report` for those that stay over images: epub_kilobytes."""
     from .colour import space
 
     pub = book.publication
@@ -110,6 +113,14 @@ def epub_images(book, cache_folder) -> tuple[dict[str, EpubImage], EpubImage | N
     cmyk = profile if space(profile) == "CMYK" else None
     copies = {href: epub_image(info, pub.images, cache, book.faces, cmyk) for href, info in book.images.items()}
     cover = epub_image(book.cover, pub.images, cache, book.faces, cmyk, cover=True) if book.cover else None
+    if report is not None:
+        for href, copy in copies.items():
+            if copy.over:
+                info = book.images[href]
+                report.add(codes.EPUB_IMAGE_OVER, f"{info.asset.source.name} is {len(copy.data) / 1024:.0f} KiB in the "
+                           f"EPUB even at JPEG quality {QUALITY_FLOOR}, over images: epub_kilobytes "
+                           f"({pub.images.epub_bytes // 1024})", info.asset.used_in, info.asset.line, 1,
+                           "simplify the picture, or allow more (images: epub_kilobytes)")
     return copies, cover
 
 
