@@ -28,6 +28,7 @@ _SVG_ENTITIES = re.compile(rb"<!ENTITY|<!ATTLIST|<!ELEMENT|<!NOTATION", re.I)
 _SVG_FORBIDDEN = {"script", "foreignObject", "iframe", "object", "embed", "handler", "listener"}
 _CSS_EXTERNAL = re.compile(r"@import|url\(\s*['\"]?\s*(?!#)", re.I)
 _ORIENTATION = 0x0112
+DEFAULTS = ImageOptions()
 _FIELDS = 8  # of a memo answer: "ok", media type, width, height, mode, orientation, profile, alpha
 
 
@@ -43,7 +44,7 @@ def mib(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MiB"
 
 
-def examine(path: Path, max_pixels: int = ImageOptions().max_pixels) -> tuple:
+def examine(path: Path, max_pixels: int = DEFAULTS.max_pixels) -> tuple:
     """(media type, width, height, mode, orientation, profile, alpha) of the image at `path`, the
     size as shown (EXIF orientation applied), or ImageProblem saying what is wrong."""
     from PIL import Image, ImageFile, UnidentifiedImageError
@@ -154,11 +155,12 @@ def _examined(path: Path, max_pixels: int) -> list:
 
 def _sound(answer: object) -> bool:
     return isinstance(answer, list) and ((len(answer) == _FIELDS and answer[0] == "ok")
-                                         or (len(answer) == 4 and answer[0] == "problem" and lookup(answer[1])))
+                                         or (len(answer) == 4 and answer[0] == "problem"
+                                             and lookup(answer[1]) is not None))
 
 
 def inspect(assets: Iterable[Asset], report: Report, memo: Memo | None = None,
-            options: ImageOptions = ImageOptions()) -> dict[str, ImageInfo]:
+            options: ImageOptions = DEFAULTS) -> dict[str, ImageInfo]:
     """One ImageInfo per distinct image, keyed by its href; bad images become diagnostics."""
     code = value_sha([(p.name, memo.digest(p)) for p in _CODE] + [options.max_pixels]) if memo is not None else ""
     known = (memo.get("images", "examined", code) or {}) if memo is not None else {}
@@ -168,9 +170,9 @@ def inspect(assets: Iterable[Asset], report: Report, memo: Memo | None = None,
         if asset.href in found:
             continue
         digest = memo.digest(asset.source) if memo is not None else ""
-        answer = known.get(digest)
-        if not _sound(answer):
-            answer = _examined(asset.source, options.max_pixels)
+        remembered = known.get(digest)
+        answer: list = remembered if isinstance(remembered, list) and _sound(remembered) else \
+            _examined(asset.source, options.max_pixels)
         seen[digest] = answer
         if answer[0] == "problem":
             report.add(lookup(answer[1]) or codes.NOT_AN_IMAGE, answer[2], asset.used_in, asset.line, 1, answer[3])
@@ -181,7 +183,7 @@ def inspect(assets: Iterable[Asset], report: Report, memo: Memo | None = None,
     return found
 
 
-def check_cover(cover: Asset, report: Report, options: ImageOptions = ImageOptions()) -> ImageInfo | None:
+def check_cover(cover: Asset, report: Report, options: ImageOptions = DEFAULTS) -> ImageInfo | None:
     """The cover must be a sound raster image (the EPUB's cover-image and the PDF's first page)."""
     try:
         examined = examine(cover.source, options.max_pixels)

@@ -195,7 +195,8 @@ PUBLICATION = {
     "identifier": Key(text, "ISSN/ISBN URN; default a urn:uuid derived from title + edition"),
     "rights": Key(text, "the copyright line"),
     "slug": Key(slug, "output file name: build/<slug>.epub; default derived from the identifier"),
-    "cover": Key(text, "the cover image (any raster image; the EPUB gets it as the stores ask); default drawn from the masthead data"),
+    "cover": Key(text, "the cover image (any raster image; the EPUB gets it as the stores ask); default drawn "
+                 "from the masthead data"),
     "page": Key(anything, "print geometry: the keys of PAGE"),  # checked against PAGE
     "kind": Key(kind, "magazine or book: the grid's and the theme's defaults (default book)"),
     "grid": Key(anything, "the frame grid (版心): the keys of GRID"),  # checked against GRID

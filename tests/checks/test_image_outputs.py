@@ -48,7 +48,7 @@ def image_objects(pdf_path: Path) -> list[pikepdf.Object]:
     pdf = _OPEN.setdefault(pdf_path, pikepdf.open(pdf_path))
     found = []
     for page in pdf.pages:
-        for name in page.Resources.get("/XObject", {}).keys():
+        for name in page.Resources.get("/XObject", {}):
             image = page.Resources.XObject[name]
             if image.get("/Subtype") == "/Image":
                 found.append(image)

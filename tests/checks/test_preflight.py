@@ -83,8 +83,9 @@ class _Painted:
 
 def test_a_font_without_its_file_is_W251():
     class Pdf:
-        objects = [_Painted(b"<< /Type /FontDescriptor /FontName /ABCDEF+Embedded /FontFile3 9 0 R >>"),
-                   _Painted(b"<< /Type /FontDescriptor /FontName /Helvetica /Flags 32 >>")]
+        def __init__(self):
+            self.objects = [_Painted(b"<< /Type /FontDescriptor /FontName /ABCDEF+Embedded /FontFile3 9 0 R >>"),
+                            _Painted(b"<< /Type /FontDescriptor /FontName /Helvetica /Flags 32 >>")]
 
     preflight.painted(Pdf())
     report = Report()

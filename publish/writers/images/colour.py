@@ -46,7 +46,7 @@ def _transform(source: bytes | None, target: bytes | None, modes: tuple[str, str
 
     flags = ImageCms.Flags.BLACKPOINTCOMPENSATION
     return ImageCms.buildTransform(profile(source) if source else srgb(), profile(target) if target else srgb(),
-                                   modes[0], modes[1], renderingIntent=intent, flags=flags)
+                                   modes[0], modes[1], renderingIntent=ImageCms.Intent(intent), flags=flags)
 
 
 def _intent(icc: bytes | None) -> int:
@@ -130,7 +130,7 @@ def _to_lab(icc: bytes | None, mode: str) -> Any:
 def _lab_of(image: Any, icc: bytes | None) -> list[tuple[float, float, float]]:
     from PIL import ImageCms
 
-    lab = ImageCms.applyTransform(image, _to_lab(icc, image.mode))
+    lab: Any = ImageCms.applyTransform(image, _to_lab(icc, image.mode))
     # Pillow's LAB: L 0-255 for 0-100, a and b as signed bytes stored unsigned.
     return [(px[0] * 100 / 255, (px[1] + 128) % 256 - 128, (px[2] + 128) % 256 - 128)
             for px in lab.get_flattened_data()]
@@ -164,7 +164,8 @@ def total_ink(image: Any) -> float:
 
 _DECLARATION = re.compile(r"(?<![\w-])((?:[\w-]*(?:color|background|border|outline|fill|stroke|shadow|"
                           r"decoration)[\w-]*)\s*:\s*)([^;{}]+)", re.I)
-_COLOUR = re.compile(r"#([0-9a-f]{6}|[0-9a-f]{3})\b|\brgba?\(\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)\s*(?:[,/]\s*([\d.]+%?)\s*)?\)",
+_COLOUR = re.compile(r"#([0-9a-f]{6}|[0-9a-f]{3})\b"
+                     r"|\brgba?\(\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)\s*(?:[,/]\s*([\d.]+%?)\s*)?\)",
                      re.I)
 _NAMED = {"black": (0, 0, 0), "white": (255, 255, 255)}
 TEXT_BLACK = 0x33  # neutral greys as dark as this are text black: K100, never a rich black
@@ -176,8 +177,8 @@ def cmyk_of(rgb: tuple[int, int, int], target: bytes) -> tuple[float, float, flo
 
     if rgb[0] == rgb[1] == rgb[2]:
         return (0.0, 0.0, 0.0, 1.0 if rgb[0] <= TEXT_BLACK else round(1 - rgb[0] / 255, 3))
-    pixel = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb),
-                                    _transform(None, target, ("RGB", "CMYK"), int(ImageCms.Intent.RELATIVE_COLORIMETRIC)))
+    relative = int(ImageCms.Intent.RELATIVE_COLORIMETRIC)
+    pixel = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), _transform(None, target, ("RGB", "CMYK"), relative))
     return tuple(round(v / 255, 3) for v in pixel.getpixel((0, 0)))  # type: ignore[return-value,union-attr]
 
 

@@ -31,9 +31,8 @@ def open_image(info: ImageInfo, largest: tuple[int, int] | None = None, upright:
     if kind in ("JPEG", "MPO") and largest is not None:
         image.draft(image.mode, largest)
     image.load()
-    if upright:
-        image = ImageOps.exif_transpose(image) or image
-    colour, alpha = split_alpha(image)
+    shown: Any = ImageOps.exif_transpose(image) if upright else image
+    colour, alpha = split_alpha(shown if shown is not None else image)
     return colour, alpha, icc, kind
 
 

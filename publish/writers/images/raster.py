@@ -58,7 +58,11 @@ def _jpeg_header(path) -> tuple[str, int, int, bytes | None, bool]:
 def _ink_note(info: ImageInfo, ink: float, limit: int) -> tuple[tuple[str, str], ...]:
     if ink <= limit:
         return ()
-    return ((codes.TOO_MUCH_INK.code, f"{info.asset.source.name} lays down up to {ink:.0f}% ink, over the {limit}% the press takes"),)
+    return ((codes.TOO_MUCH_INK.code, ink_message(info, ink, limit)),)
+
+
+def ink_message(info: ImageInfo, ink: float, limit: int) -> str:
+    return f"{info.asset.source.name} lays down up to {ink:.0f}% ink, over the {limit}% the press takes"
 
 
 def print_raster(info: ImageInfo, intent: bytes | None, cache: ImageCache, total: int) -> Raster:
@@ -138,16 +142,15 @@ def _convert(info: ImageInfo, cmyk: bytes | None, cache: ImageCache, stem: str, 
         converted = to_cmyk(colour, icc, cmyk)
         loss = conversion_loss(colour, icc, converted, cmyk, alpha)
         if loss > LOSS_SHARE:
-            notes.append((codes.LOSSY_CONVERSION.code, f"{info.asset.source.name}: converting it to the printer's CMYK moves {loss:.0%} of "
-                          "its colours by more than ΔE 10 (out of the press's gamut)"))
+            notes.append((codes.LOSSY_CONVERSION.code, f"{info.asset.source.name}: converting it to the printer's "
+                          f"CMYK moves {loss:.0%} of its colours by more than ΔE 10 (out of the press's gamut)"))
         colour = converted
     elif colour.mode in ("RGB", "CMYK", "L") and space(icc) == {"L": "GRAY"}.get(colour.mode, colour.mode):
         keep_icc = icc
     if colour.mode == "CMYK":
         ink = total_ink(colour)
         if ink > total:
-            notes.append((codes.TOO_MUCH_INK.code, f"{info.asset.source.name} lays down up to {ink:.0f}% ink, over the {total}% the "
-                          "press takes"))
+            notes.append((codes.TOO_MUCH_INK.code, ink_message(info, ink, total)))
     photo = alpha is None and is_photo(kind, colour if colour.mode != "CMYK" else colour.convert("RGB"))
     kind_out, data, suffix = _encode(colour, photo, PRINT_QUALITY)
     files = {suffix: data}

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from ...model import FontFace
 from .colour import colours_in_cmyk
 
-_SERIF = re.compile(r"(?<!sans-)serif|song|sung|simsun|nsimsun|mingliu|宋|明|ming|mincho|times|georgia|fangsong|仿宋|kai|楷", re.I)
+_SERIF = re.compile(r"(?<!sans-)serif|song|sung|simsun|mingliu|宋|明|ming|mincho|times|georgia|fangsong|仿宋|kai|楷",
+                    re.I)
 _MONO = re.compile(r"mono|courier|consolas|menlo", re.I)
 _STYLE_FAMILY = re.compile(r"(font-family\s*:\s*)([^;}\"]+)", re.I)
 _STYLE_FONT = re.compile(r"(\bfont\s*:[^;}\"]*?\d+(?:\.\d+)?(?:px|pt|em|%)?(?:\s*/\s*[\d.]+\w*)?\s+)([^;}\"]+)", re.I)
