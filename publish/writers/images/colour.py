@@ -35,6 +35,25 @@ def profile(data: bytes) -> Any:
     return ImageCms.ImageCmsProfile(io.BytesIO(data))
 
 
+@functools.lru_cache(maxsize=4)
+def convertible(icc: bytes) -> bool:
+    """Whether LittleCMS can convert sRGB to the profile and back (a profile of a header and a
+    name only, as some PDF/X tools make, names a colour space but cannot convert into it)."""
+    from PIL import ImageCms
+
+    try:
+        _transform(None, icc, ("RGB", "CMYK"), int(ImageCms.Intent.PERCEPTUAL))
+        _transform(icc, None, ("CMYK", "RGB"), int(ImageCms.Intent.PERCEPTUAL))
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return False
+    return True
+
+
+def press_cmyk(icc: bytes | None) -> bytes | None:
+    """The printer's profile, if it is a CMYK one that converts: what the copies are made in."""
+    return icc if icc is not None and space(icc) == "CMYK" and convertible(icc) else None
+
+
 def space(icc: bytes | None) -> str:
     """The colour space an ICC profile's header names: "RGB", "CMYK", "GRAY" ("" if none)."""
     return icc[16:20].decode("latin-1").strip() if icc and len(icc) >= 20 else ""
@@ -207,8 +226,8 @@ def css_in_cmyk(css: str, profile_path: Any) -> str:
     plates' registration shows around every letter."""
     if profile_path is None:
         return css
-    target = profile_path.read_bytes()
-    if space(target) != "CMYK":
+    target = press_cmyk(profile_path.read_bytes())
+    if target is None:
         return css
 
     def declaration(match: re.Match) -> str:

@@ -105,12 +105,11 @@ def epub_images(book: Book, cache_folder: Path, report: Report | None = None
                 ) -> tuple[dict[str, EpubImage], EpubImage | None]:
     """Every image's EPUB copy by the href the articles use, and the cover's (None: none given);
     W242 into `report` for those that stay over images: epub_kilobytes."""
-    from .colour import space
+    from .colour import press_cmyk
 
     pub = book.publication
     cache = ImageCache(cache_folder / "images")
-    profile = pub.page.output_profile.read_bytes() if pub.page.output_profile is not None else None
-    cmyk = profile if space(profile) == "CMYK" else None
+    cmyk = press_cmyk(pub.page.output_profile.read_bytes() if pub.page.output_profile is not None else None)
     copies = {href: epub_image(info, pub.images, cache, book.faces, cmyk) for href, info in book.images.items()}
     cover = epub_image(book.cover, pub.images, cache, book.faces, cmyk, cover=True) if book.cover else None
     if report is not None:

@@ -4,8 +4,9 @@ once for both (variants.py). The print layout provides the page marks of the EPU
 
 The engine extensions, each pinned to WeasyPrint 70 (engine.py) and tested on its own:
 autospace and justify (Chinese typography as Pango attributes), anchors, pagestyles and
-pagerefs (three steps that were quadratic in the page count), images (PNGs copied as they
-are), variants (one painting, two files).
+pagerefs (three steps that were quadratic in the page count), images and rasters (each
+variant's copy of the images; JPEGs and PNGs copied as they are), variants (one painting, two
+files). preflight checks the laid-out print pages (safe area, bleed, fonts).
 """
 
 from __future__ import annotations

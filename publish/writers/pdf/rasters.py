@@ -23,7 +23,7 @@ from ...diagnostics import Report, codes
 from ...diagnostics.codes import lookup
 from ...model import Book, ImageInfo
 from ..images.cache import ImageCache
-from ..images.colour import space
+from ..images.colour import press_cmyk, space
 from ..images.png import COLORS, parse
 from ..images.raster import Raster, print_raster, screen_raster
 from ..images.svg import for_output
@@ -79,8 +79,13 @@ def declare(book: Book, base_url: str, cache_folder: Path, report: Report) -> di
     pub = book.publication
     Image.MAX_IMAGE_PIXELS = pub.images.max_pixels  # the guard checks/images.py applied, in this process too
     intent = pub.page.output_profile.read_bytes() if pub.page.output_profile is not None else None
-    cmyk = intent if space(intent) == "CMYK" else None
+    cmyk = press_cmyk(intent)
     cache = ImageCache(cache_folder / "images")
+    if intent is not None and space(intent) == "CMYK" and cmyk is None:
+        assert pub.page.output_profile is not None
+        report.add(codes.WRONG_COLOUR_SPACE, f"the output profile {pub.page.output_profile.name} cannot convert "
+                   "colours (it has no conversion tables): the images and the theme's colours stay as delivered",
+                   pub.manuscript / "publication.yaml", 1, 1, "ask the printer for their full .icc profile")
     infos = list(book.images.values()) + ([book.cover] if book.cover is not None else [])
     _registry.clear()
     served = {}
@@ -88,7 +93,7 @@ def declare(book: Book, base_url: str, cache_folder: Path, report: Report) -> di
         if info.media_type == "image/svg+xml":
             served[info.asset.href] = svg_copy(info, book, cache, cmyk)
             continue
-        raster = print_raster(info, intent, cache, pub.images.total_ink)
+        raster = print_raster(info, cmyk or (intent if space(intent) != "CMYK" else None), cache, pub.images.total_ink)
         for code, message in raster.notes:
             found = lookup(code)
             if found is not None:
