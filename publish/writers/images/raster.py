@@ -56,7 +56,7 @@ def _jpeg_header(path) -> tuple[str, int, int, bytes | None, bool]:
 
 
 def _ink_note(info: ImageInfo, ink: float, limit: int) -> tuple[tuple[str, str], ...]:
-    if ink <= limit:
+    if round(ink) <= limit:
         return ()
     return ((codes.TOO_MUCH_INK.code, ink_message(info, ink, limit)),)
 
@@ -149,7 +149,7 @@ def _convert(info: ImageInfo, cmyk: bytes | None, cache: ImageCache, stem: str, 
         keep_icc = icc
     if colour.mode == "CMYK":
         ink = total_ink(colour)
-        if ink > total:
+        if round(ink) > total:
             notes.append((codes.TOO_MUCH_INK.code, ink_message(info, ink, total)))
     photo = alpha is None and is_photo(kind, colour if colour.mode != "CMYK" else colour.convert("RGB"))
     kind_out, data, suffix = _encode(colour, photo, PRINT_QUALITY)

@@ -50,6 +50,10 @@ def page_css(pub: Publication, bleed: bool) -> str:
                      f"components: {components}; }}")
         rules.append(f"@page {{ bleed: {geometry.bleed_mm}mm; marks: crop; }}")
         rules.append(f"@page cover {{ bleed: {geometry.bleed_mm}mm; marks: crop; }}")
+        # The cover picture runs on into the bleed, as a printer needs it (preflight W253).
+        rules.append(f".cover-image {{ display: block; max-width: none; margin: -{geometry.bleed_mm}mm; "
+                     f"width: {geometry.width_mm + 2 * geometry.bleed_mm}mm; "
+                     f"height: {geometry.height_mm + 2 * geometry.bleed_mm}mm; }}")
     if geometry.recto_openers:
         rules.append(".article { break-before: right; }")
     return "\n".join(rules)
