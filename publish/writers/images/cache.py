@@ -12,13 +12,19 @@ from typing import Any
 from ...store import read_json, value_sha, write_bytes, write_json
 
 
-@functools.lru_cache(maxsize=1)
-def code_version() -> str:
-    """The copies depend on the code that makes them: a change to it makes them again."""
+# The modules each kind of copy is made by: a change to one makes those copies again, and only those.
+MADE_BY = {"epub": ("epub", "colour", "decode"), "cover": ("epub", "colour", "decode"), "epub-svg": ("svg", "colour"),
+           "pdf-svg": ("svg", "colour"), "print": ("raster", "colour", "decode", "png"),
+           "screen": ("raster", "colour", "decode", "png"), "ink": ("colour", "decode")}
+
+
+@functools.lru_cache(maxsize=16)
+def code_version(purpose: str) -> str:
+    """The copies depend on the code that makes them."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(here.glob("*.py")):
-        digest.update(path.read_bytes())
+    for module in MADE_BY.get(purpose, ()) or tuple(p.stem for p in sorted(here.glob("*.py"))):
+        digest.update((here / f"{module}.py").read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -47,7 +53,7 @@ class ImageCache:
 
     def name(self, source: Path, purpose: str, parameters: Any) -> str:
         """The stem of a copy's files: the original's digest, what it is for, and a digest of the rest."""
-        return f"{self.digest(source)}-{purpose}-{value_sha([code_version(), parameters])[:12]}"
+        return f"{self.digest(source)}-{purpose}-{value_sha([code_version(purpose), parameters])[:12]}"
 
     def path(self, stem: str, suffix: str) -> Path:
         return self.folder / f"{stem}{suffix}"

@@ -83,7 +83,7 @@ def _make(info: ImageInfo, options: ImageOptions, box: tuple[int, int] | None, c
         if alpha is not None:
             colour = Image.merge("LA" if colour.mode == "L" else "RGBA", (*colour.split(), alpha))
         out = io.BytesIO()
-        colour.save(out, format="PNG", optimize=False, compress_level=9)
+        colour.save(out, format="PNG", compress_level=6)  # 9 took 4× as long for 3 % less
         return out.getvalue(), "png", False
     quality = options.jpeg_quality
     while True:
