@@ -192,3 +192,13 @@ def test_conversion_loss_is_reported_for_out_of_gamut_colours(tmp_path):
     assert result.returncode == 0, result.stderr
     assert re.search(r"pictures\.md:\d+:1: warning W240: logo\.png: converting it to the printer's CMYK moves "
                      r"\d+% of its colours", result.stderr), result.stderr
+
+
+def test_screen_pdf_colours_are_srgb_though_the_layout_has_the_printers(cmyk_build):
+    """One layout serves both PDFs: the screen one paints its CMYK colours as sRGB, black as black."""
+    pdf = pikepdf.open(cmyk_build / "build" / "pictures.pdf")
+    for page in pdf.pages:
+        for operands, op in pikepdf.parse_content_stream(page):
+            assert str(op) not in ("k", "K") and not (str(op) in ("scn", "SCN") and len(operands) == 4)
+    text = pikepdf.parse_content_stream(pdf.pages[2])
+    assert [0.0, 0.0, 0.0] in [[float(v) for v in operands] for operands, op in text if str(op) == "rg"]

@@ -220,6 +220,19 @@ def colours_in_cmyk(value: str, target: bytes) -> str:
         "#{:02x}{:02x}{:02x}".format(*_NAMED[m.group(1)]))), value)
 
 
+@functools.lru_cache(maxsize=256)
+def cmyk_to_srgb(cmyk: tuple[float, ...], source: bytes) -> tuple[float, float, float]:
+    """A colour of the printer's CMYK (0-1 each) as sRGB (0-1 each), as a proof on screen shows it."""
+    from PIL import Image, ImageCms
+
+    if not any(cmyk[:3]):  # black ink alone, as text is: a grey on screen, black as black
+        return (1 - cmyk[3],) * 3
+    pixel = Image.new("CMYK", (1, 1), tuple(round(v * 255) for v in cmyk))  # type: ignore[arg-type]
+    rgb = ImageCms.applyTransform(pixel, _transform(source, None, ("CMYK", "RGB"),
+                                                    int(ImageCms.Intent.RELATIVE_COLORIMETRIC)))
+    return tuple(v / 255 for v in rgb.getpixel((0, 0)))  # type: ignore[return-value,union-attr]
+
+
 def css_in_cmyk(css: str, profile_path: Any) -> str:
     """The theme's CSS with its colours in the printer's CMYK (device-cmyk()), when the output
     intent is a CMYK profile: a press prints no RGB, and text must be one ink (K), or the four

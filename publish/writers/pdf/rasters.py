@@ -23,7 +23,7 @@ from ...diagnostics import Report, codes
 from ...diagnostics.codes import lookup
 from ...model import Book, ImageInfo
 from ..images.cache import ImageCache
-from ..images.colour import press_cmyk, space
+from ..images.colour import cmyk_to_srgb, press_cmyk, space
 from ..images.png import COLORS, parse
 from ..images.raster import Raster, print_raster, screen_raster
 from ..images.svg import for_output
@@ -63,6 +63,7 @@ class Declared:
 
 
 _registry: dict[str, Declared] = {}
+_press: list[bytes | None] = [None]  # the printer's CMYK profile of the layout declared last
 
 
 def image_id(url: str) -> str:
@@ -80,6 +81,7 @@ def declare(book: Book, base_url: str, cache_folder: Path, report: Report) -> di
     Image.MAX_IMAGE_PIXELS = pub.images.max_pixels  # the guard checks/images.py applied, in this process too
     intent = pub.page.output_profile.read_bytes() if pub.page.output_profile is not None else None
     cmyk = press_cmyk(intent)
+    _press[0] = cmyk
     cache = ImageCache(cache_folder / "images")
     if intent is not None and space(intent) == "CMYK" and cmyk is None:
         assert pub.page.output_profile is not None
@@ -205,11 +207,25 @@ def stream_of(raster: Raster, interpolate: bool) -> Any:
 
 @contextlib.contextmanager
 def screen() -> Iterator[None]:
-    """Within the block, images are written as the screen PDF's copies."""
+    """Within the block, images are written as the screen PDF's copies, and the colours the
+    layout has in the printer's CMYK (the theme's, the SVGs') are painted in sRGB again."""
+    from tinycss2.color5 import Color
+    from weasyprint.pdf.stream import Stream
+
     token = _variant.set("screen")
+    stock = Stream.set_color
+    press = _press[0]
+
+    def set_color(self, color, stroke=False):
+        if press is not None and getattr(color, "space", None) == "device-cmyk":
+            color = Color("srgb", cmyk_to_srgb(tuple(color.coordinates), press), color.alpha)
+        return stock(self, color, stroke)
+
+    Stream.set_color = set_color
     try:
         yield
     finally:
+        Stream.set_color = stock
         _variant.reset(token)
 
 
