@@ -252,6 +252,10 @@ def main() -> None:
     edition = photo_edition(placeholder, made, work / "photos", args.cmyk)  # type: ignore[arg-type]
 
     base_cold, base_peak, _ = cold(placeholder)
+    run(placeholder)
+    base_article = sorted((placeholder / "manuscript" / "articles").glob("*.md"))[3]
+    base_article.write_text(base_article.read_text(encoding="utf-8") + "\n编辑后补充的一句话。\n", encoding="utf-8")
+    base_edit, _, _ = run(placeholder, "epub")
     photo_cold, photo_peak, warnings = cold(edition)
     second, _, said = run(edition)  # a cold -j 2 build's EPUB may take the page-list of a layout of its own
     rebuilt = [line.split()[0] for line in said.splitlines() if line.endswith(("changed", "never built"))
@@ -266,7 +270,7 @@ def main() -> None:
     print("| --- | --- | --- | --- |")
     print(f"| cold build (EPUB + 2 PDFs), s | {base_cold:.1f} | {photo_cold:.1f} ({photo_cold / base_cold:.2f}×) | "
           f"≤ {GOALS['cold_ratio']:g}× |")
-    print(f"| article edit → `publish epub`, s | | {edit:.2f} | ≤ {GOALS['edit_s']:g} s |")
+    print(f"| article edit → `publish epub`, s | {base_edit:.2f} | {edit:.2f} | ≤ {GOALS['edit_s']:g} s |")
     print(f"| the run after the cold build, s | | {second:.2f} (rebuilt: {', '.join(rebuilt) or 'nothing'}) | |")
     print(f"| no-op, s | | {noop:.2f} | |")
     print(f"| peak memory of a run (largest process), MB | {base_peak} | {max(photo_peak, edit_peak)} | |")

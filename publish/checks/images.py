@@ -39,11 +39,6 @@ class ImageProblem(Exception):
     hint: str | None = None
 
 
-def mib(size: int) -> str:
-    """A file size as people read it in a file manager: binary megabytes, said so."""
-    return f"{size / 1024 / 1024:.1f} MiB"
-
-
 def examine(path: Path, max_pixels: int = DEFAULTS.max_pixels) -> tuple:
     """(media type, width, height, mode, orientation, profile, alpha) of the image at `path`, the
     size as shown (EXIF orientation applied), or ImageProblem saying what is wrong."""

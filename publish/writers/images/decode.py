@@ -5,7 +5,6 @@ modes the outputs carry, and whether it is a photograph (JPEG) or line art (PNG)
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 from typing import Any
 
 from ...model import ImageInfo
@@ -55,7 +54,3 @@ def fit(size: tuple[int, int], pixels: int | None = None, box: tuple[int, int] |
     if box is not None:
         scale = min(scale, box[0] / width, box[1] / height)
     return max(1, round(width * scale)), max(1, round(height * scale))
-
-
-def source_bytes(path: Path) -> bytes:
-    return path.read_bytes()
