@@ -11,7 +11,6 @@ from typing import Any
 
 from ...store import read_json, value_sha, write_bytes, write_json
 
-
 # The modules each kind of copy is made by: a change to one makes those copies again, and only those.
 MADE_BY = {"epub": ("epub", "colour", "decode"), "cover": ("epub", "colour", "decode"), "epub-svg": ("svg", "colour"),
            "pdf-svg": ("svg", "colour"), "print": ("raster", "colour", "decode", "png"),

@@ -227,7 +227,7 @@ def cmyk_to_srgb(cmyk: tuple[float, ...], source: bytes) -> tuple[float, float, 
 
     if not any(cmyk[:3]):  # black ink alone, as text is: a grey on screen, black as black
         return (1 - cmyk[3],) * 3
-    pixel = Image.new("CMYK", (1, 1), tuple(round(v * 255) for v in cmyk))  # type: ignore[arg-type]
+    pixel = Image.new("CMYK", (1, 1), tuple(round(v * 255) for v in cmyk))
     rgb = ImageCms.applyTransform(pixel, _transform(source, None, ("CMYK", "RGB"),
                                                     int(ImageCms.Intent.RELATIVE_COLORIMETRIC)))
     return tuple(v / 255 for v in rgb.getpixel((0, 0)))  # type: ignore[return-value,union-attr]
