@@ -43,6 +43,8 @@ def epub_image(info: ImageInfo, options: ImageOptions, cache: ImageCache, faces:
         if not path.is_file():
             cache.write(stem, {}, {".svg": for_output(source.read_bytes(), faces)})
         return EpubImage(info.asset.href, MEDIA["svg"], path.read_bytes())
+    if _fit_as_it_is(info, options, cover):  # nothing to change: the original, byte for byte
+        return EpubImage(info.asset.href, info.media_type, source.read_bytes())
     box = (options.cover_width, options.cover_height) if cover else None
     parameters = [options.epub_pixels, options.epub_bytes, options.jpeg_quality, box, cmyk is not None and
                   cache.digest_bytes(cmyk)]
@@ -54,6 +56,19 @@ def epub_image(info: ImageInfo, options: ImageOptions, cache: ImageCache, faces:
     fmt = known["format"]
     data = cache.path(known["files"][0], "").read_bytes()
     return EpubImage(_href(info.asset.href, fmt), MEDIA[fmt], data, bool(known.get("over")))
+
+
+def _fit_as_it_is(info: ImageInfo, options: ImageOptions, cover: bool) -> bool:
+    """Whether the original already is what the EPUB wants: a PNG, JPEG or GIF without a profile,
+    upright, within the pixels and bytes (the cover: a JPEG within the stores' size)."""
+    if info.media_type not in (("image/jpeg",) if cover else ("image/png", "image/jpeg", "image/gif")):
+        return False
+    if info.orientation != 1 or info.profile or info.mode not in ("RGB", "L", "P", "RGBA", "LA", "1"):
+        return False
+    width, height = info.width or 0, info.height or 0
+    if cover and (width > options.cover_width or height > options.cover_height):
+        return False
+    return width * height <= options.epub_pixels and info.asset.source.stat().st_size <= options.epub_bytes
 
 
 def _href(href: str, fmt: str) -> str:
