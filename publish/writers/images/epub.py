@@ -8,12 +8,11 @@ a JPEG in sRGB within 1600 × 2560."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ...diagnostics import Report, codes
-from ...model import Book, FontFace, ImageInfo, ImageOptions
+from ...model import Book, ImageInfo, ImageOptions
 from .cache import ImageCache
 from .colour import to_srgb
 from .decode import fit, is_photo, open_image
@@ -31,18 +30,18 @@ class EpubImage:
     over: bool = False  # still over epub_kilobytes at the lowest quality
 
 
-def epub_image(info: ImageInfo, options: ImageOptions, cache: ImageCache, faces: Iterable[FontFace],
+def epub_image(info: ImageInfo, options: ImageOptions, cache: ImageCache,
                cmyk: bytes | None = None, cover: bool = False) -> EpubImage:
     """The EPUB's copy of `info` (made, or taken from the cache); `cmyk`: the printer's profile,
     for CMYK images without their own."""
     source = info.asset.source
     if info.media_type == "image/svg+xml":
-        faces = tuple(faces)
-        stem = cache.name(source, "epub-svg", [f.family for f in faces])
-        path = cache.path(stem, ".svg")
-        if not path.is_file():
-            cache.write(stem, {}, {".svg": for_output(source.read_bytes(), faces)})
-        return EpubImage(info.asset.href, MEDIA["svg"], path.read_bytes())
+        # As it is, but for a DOCTYPE: a reading system shows an SVG image with its own fonts, not
+        # the book's, so mapping its font names (as the PDF's copy does) would change nothing.
+        data = source.read_bytes()
+        if b"<!DOCTYPE" in data:
+            data = for_output(data, None)
+        return EpubImage(info.asset.href, MEDIA["svg"], data)
     if _fit_as_it_is(info, options, cover):  # nothing to change: the original, byte for byte
         return EpubImage(info.asset.href, info.media_type, source.read_bytes())
     box = (options.cover_width, options.cover_height) if cover else None
@@ -125,8 +124,8 @@ def epub_images(book: Book, cache_folder: Path, report: Report | None = None
     pub = book.publication
     cache = ImageCache(cache_folder / "images")
     cmyk = press_cmyk(pub.page.output_profile.read_bytes() if pub.page.output_profile is not None else None)
-    copies = {href: epub_image(info, pub.images, cache, book.faces, cmyk) for href, info in book.images.items()}
-    cover = epub_image(book.cover, pub.images, cache, book.faces, cmyk, cover=True) if book.cover else None
+    copies = {href: epub_image(info, pub.images, cache, cmyk) for href, info in book.images.items()}
+    cover = epub_image(book.cover, pub.images, cache, cmyk, cover=True) if book.cover else None
     if report is not None:
         for href, copy in copies.items():
             if copy.over:

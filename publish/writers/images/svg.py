@@ -33,11 +33,14 @@ def family_for(declared: str, faces: Iterable[FontFace]) -> str:
 _PAINTS = ("fill", "stroke", "stop-color", "flood-color", "lighting-color", "color")
 
 
-def for_output(data: bytes, faces: Iterable[FontFace], cmyk: bytes | None = None) -> bytes:
-    """The SVG's bytes without DOCTYPE, its fonts mapped to the bundled ones; with the printer's
-    CMYK profile `cmyk`, its colours in it (text black as K100), as the theme's are."""
+def for_output(data: bytes, faces: Iterable[FontFace] | None, cmyk: bytes | None = None) -> bytes:
+    """The SVG's bytes without DOCTYPE, its fonts mapped to the bundled ones (unless `faces` is
+    None); with the printer's CMYK profile `cmyk`, its colours in it (text black as K100)."""
     from lxml import etree
 
+    if faces is None:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+        return etree.tostring(root, xml_declaration=True, encoding="utf-8")
     faces = tuple(faces)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     root = etree.fromstring(data, parser)
