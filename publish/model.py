@@ -110,6 +110,23 @@ class PageGeometry:
 
 
 @dataclass(frozen=True)
+class ImageOptions:
+    """How the images are made for each output (publication.yaml `images:`; the reasons are in
+    docs/manuscript-format.md): the EPUB's within the stores' limits, the screen PDF's at a
+    screen's resolution, the print PDF's as delivered, converted only to the printer's colours."""
+
+    epub_pixels: int = 4_000_000  # Apple Books: about 4 MP an image
+    epub_bytes: int = 1024 * 1024  # per photo; Kobo refuses images over 5 MB
+    jpeg_quality: int = 85  # of the derivatives (the print PDF's originals are never re-encoded for size)
+    cover_width: int = 1600  # Kindle and Apple: 1600 × 2560, 1:1.6
+    cover_height: int = 2560
+    screen_ppi: int = 150  # the screen PDF's images, at their printed size
+    print_ppi: int = 300  # under this at printed size: W209
+    total_ink: int = 300  # % of C+M+Y+K a printer accepts on coated paper (ISO Coated v2: 300-330)
+    max_pixels: int = 250_000_000  # the decompression-bomb guard, in pixels, not bytes
+
+
+@dataclass(frozen=True)
 class Publication:
     root: Path  # the project directory
     title: str
@@ -137,6 +154,7 @@ class Publication:
     writing_mode: str = "horizontal"  # or "vertical": the EPUB only
     convert: str | None = None  # "zh-Hant-TW", "zh-Hant-HK", "zh-Hans"
     phrases: tuple[tuple[str, str], ...] = ()
+    images: ImageOptions = field(default_factory=ImageOptions)
 
     @property
     def manuscript(self) -> Path:
@@ -234,8 +252,12 @@ class ImageInfo:
 
     asset: Asset
     media_type: str
-    width: int | None  # pixels; None for SVG
+    width: int | None  # pixels, as shown (EXIF orientation applied); None for SVG
     height: int | None
+    mode: str = ""  # Pillow's: RGB, L, CMYK, RGBA, P, I;16 …
+    orientation: int = 1  # EXIF: 1 upright, 6 and 8 a quarter turn, …
+    profile: str = ""  # the embedded ICC profile's colour space ("RGB", "CMYK", "GRAY"), "" if none
+    alpha: bool = False  # transparent pixels (alpha channel or tRNS)
 
 
 @dataclass(frozen=True)
@@ -260,3 +282,4 @@ class Book:
     rendered: tuple[RenderedArticle, ...]
     images: Mapping[str, ImageInfo]  # by href
     faces: tuple[FontFace, ...]
+    cover: ImageInfo | None = None  # the publication's cover image, examined

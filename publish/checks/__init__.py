@@ -1,7 +1,8 @@
 """Stage 3, the checks before anything is written: the whole model is built and checked here,
 so that no writer starts on a manuscript with errors.
 
-    source.load → render.render_all → checks.images (examined) → checks.fonts (glyph coverage)
+    source.load → render.render_all → checks.images (examined) → checks.preflight (resolution at
+    printed size, colours against the output intent) → checks.fonts (glyph coverage, SVG text too)
     → model.Book, or None with the errors in the report
 """
 
@@ -24,8 +25,9 @@ def check(root: Path, report: Report, memo: Memo | None = None) -> Book | None:
     from ..render import render_all
     from ..render.readers import readers
     from .fonts import check_coverage
-    from .images import check_cover, inspect
+    from .images import check_cover, inspect, svg_texts
     from .languages import localized
+    from .preflight import preflight
 
     by_suffix = readers()
     publication, load_report = source.load(root, by_suffix)
@@ -35,14 +37,15 @@ def check(root: Path, report: Report, memo: Memo | None = None) -> Book | None:
     root = publication.root
     report.suppress(publication.suppress, root)
     rendered = localized(publication, render_all(publication.articles, root, report, by_suffix, memo))
-    images = inspect((asset for item in rendered for asset in item.assets), report, memo)
-    if publication.cover is not None:
-        check_cover(publication.cover, report)
+    images = inspect((asset for item in rendered for asset in item.assets), report, memo, publication.images)
+    cover = check_cover(publication.cover, report, publication.images) if publication.cover is not None else None
+    preflight(publication, rendered, images, report, cover)  # what the print PDF will show, known before it is made
     texts = {a.path: by_suffix[a.path.suffix.lower()].text(a) for a in publication.articles}
     yaml_path = publication.manuscript / "publication.yaml"
     texts[yaml_path] = yaml_path.read_text(encoding="utf-8-sig")
+    texts.update(svg_texts(images.values()))  # an SVG's labels are drawn with the bundled fonts too
     faces = source.find_faces(root, publication.fonts)
     check_coverage(faces, texts, root, report, memo)
     if report.errors:
         return None
-    return Book(publication, rendered, images, faces)
+    return Book(publication, rendered, images, faces, cover)

@@ -85,11 +85,13 @@ NO_TITLE = _code("E115", "article without a title",
 MISSING_FILE = _code("E201", "file not found",
               "an image (or the cover, or the output profile) is not found, or is named by a URL")
 NOT_AN_IMAGE = _code("E202", "not a usable image",
-              "a file is not a readable image, or is truncated, or of an unsupported kind (the "
-                     "cover must be PNG or JPEG; the output profile an ICC profile)")
-IMAGE_TOO_BIG = _code("E203", "image too big",
-              "an image is larger than the limits (20 MB, 60 megapixels: a decompression bomb is "
-                      "refused before it is decoded)")
+              "a file is not a readable image, or is truncated, or of a kind no output carries (images: "
+                     "PNG, JPEG, GIF, TIFF, WebP, SVG; the cover a raster image; the output profile an ICC "
+                     "profile)")
+IMAGE_TOO_BIG = _code("E203", "image claims too many pixels",
+              "an image claims more pixels than the decompression-bomb guard allows (`images: "
+                      "max_megapixels`, 250 by default); it is refused before it is decoded. File size is no "
+                      "limit: the EPUB and the screen PDF get smaller copies")
 REMOTE_RESOURCE = _code("W204", "remote resource not fetched",
               "a remote resource (http…: an image, a `url()` or `@import` in styles/) is not "
                         "fetched; the build never uses the network")
@@ -103,9 +105,12 @@ MISSING_FOOTNOTE = _code("E207", "footnote without definition",
 NO_GLYPH = _code("E208", "character in no font",
               "a character that no bundled or installed font has (it would print as a blank or a box)")
 LOW_RESOLUTION = _code("W209", "low image resolution",
-              "an image prints at under 300 dpi in the print PDF (its pixels over its printed size)")
+              "an image prints at under 300 ppi (`images: print_ppi`) in the print PDF: its pixels over the "
+                        "width it prints at, which the page's frame grid gives (a column, or the whole grid for "
+                        "a picture across the columns); `publish check` reports it too")
 UNSAFE_SVG = _code("E210", "unsafe SVG",
-              "an SVG with a DOCTYPE, entities, scripts or external references")
+              "an SVG with entity declarations, scripts or external references (a DOCTYPE alone is "
+                   "accepted, and left out of the outputs)")
 SANITIZED_HTML = _code("W211", "raw HTML sanitized",
               "raw HTML was sanitized, or a link removed: the message lists what (`<script>`, "
                        "`<iframe>`, `onclick`, `javascript:`/`data:` URLs, any tag or attribute outside the allowed "
@@ -155,6 +160,31 @@ RUBY_COUNT = _code("W231", "ruby readings do not match",
 ANNOTATION_NOT_FOUND = _code("W232", "Aozora annotation not applied",
               "an Aozora annotation `［＃…］` that publish does not carry out (it is left out), or a "
                              "`［＃「…」に傍点］` whose quoted text is not just before it")
+# -- images for each output, and the print preflight (E240-E249, W240-W259) ---------------------
+LOSSY_CONVERSION = _code("W240", "colour conversion loses much",
+              "converting an image to the output intent's CMYK moves many of its colours far (outside the "
+                         "printer's gamut: saturated RGB greens, blues and oranges); the message gives how much. "
+                         "Check a proof, or have the image separated by hand")
+CMYK_WITHOUT_PROFILE = _code("W241", "CMYK image without a profile",
+              "a CMYK image carries no ICC profile: the EPUB and the screen PDF convert it to sRGB by a "
+                             "generic rule (or by the printer's profile, if one is given), so its colours there "
+                             "are a guess")
+EPUB_IMAGE_OVER = _code("W242", "EPUB image over its size",
+              "an image stays over `images: epub_kilobytes` in the EPUB even at the lowest quality publish "
+                        "uses (a very detailed picture, or line art too large for PNG)")
+WRONG_COLOUR_SPACE = _code("W250", "colour space unlike the output intent",
+              "preflight: the print PDF has an image or drawing in another colour space than the output "
+                           "intent's (RGB in a CMYK PDF: an SVG's colours; device CMYK under an RGB intent)")
+FONT_NOT_EMBEDDED = _code("W251", "font not embedded",
+              "preflight: a font of the print PDF is not embedded; a printer's RIP substitutes another")
+TOO_MUCH_INK = _code("W252", "too much ink",
+              "preflight: a CMYK image lays down more ink (C+M+Y+K) than `images: total_ink` (300%); on press "
+                     "it sets off and dries slowly. Convert with the printer's profile, which limits it")
+NO_BLEED = _code("W253", "image at the trim without bleed",
+              "preflight: an image reaches the trim but not the bleed beyond it: a white hairline may show "
+                   "after trimming. Extend it to the bleed, or keep it inside the page")
+OUTSIDE_SAFE_AREA = _code("W254", "text outside the safe area",
+              "preflight: text comes nearer than 3 mm to the trim, where the trimmer's tolerance may cut it")
 
 # -- the build itself (E3xx) -------------------------------------------------------------------
 BUSY = _code("E302", "another build is running",

@@ -19,6 +19,7 @@ from .fonts import font_problem
 from .frontmatter import parse_yaml, read_text
 from .grid import check_grid, grid_for
 from .identity import identify
+from .images import image_options
 from .languages import language_options, with_languages
 from .sandbox import OutsideProject, Unusable, css_references, escaping_links, find_file, is_remote, read_bytes
 from .textfile import DecodeError, decode, position
@@ -157,6 +158,7 @@ def load(root: Path, readers: Mapping[str, ArticleSource]) -> tuple[Publication 
     cover = _cover(root, _existing(root, manuscript, meta.get("cover"), doc, ("cover",), pub_path, report), doc,
                    pub_path)
     fonts = _fonts(meta, doc, root, pub_path, report)
+    images = image_options(meta, doc, pub_path, report)
     declared = check_grid(doc, pub_path, report) if "grid" in meta else {}
     page = grid_for(page, meta.get("kind", "book"), declared, doc, pub_path, report)
     sections: tuple[Section, ...] = ()
@@ -189,6 +191,7 @@ def load(root: Path, readers: Mapping[str, ArticleSource]) -> tuple[Publication 
         suppress=meta.get("suppress", ()),
         fonts=fonts,
         **languages,
+        images=images,
     )
     return with_languages(publication), report
 

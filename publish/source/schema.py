@@ -211,12 +211,14 @@ PUBLICATION = {
     "identifier": Key(text, "ISSN/ISBN URN; default a urn:uuid derived from title + edition"),
     "rights": Key(text, "the copyright line"),
     "slug": Key(slug, "output file name: build/<slug>.epub; default derived from the identifier"),
-    "cover": Key(text, "the cover image (PNG or JPEG); default drawn from the masthead data"),
+    "cover": Key(text, "the cover image (any raster image; the EPUB gets it as the stores ask); default drawn "
+                 "from the masthead data"),
     "page": Key(anything, "print geometry: the keys of PAGE"),  # checked against PAGE
     "kind": Key(kind, "magazine or book: the grid's and the theme's defaults (default book)"),
     "grid": Key(anything, "the frame grid (版心): the keys of GRID"),  # checked against GRID
     "suppress": Key(suppressions, "warnings the project accepts: codes, each optionally with a file glob"),
     "fonts": Key(anything, "fonts the project adds: the keys of FONTS"),  # checked against FONTS
+    "images": Key(anything, "how the images are made for each output: the keys of IMAGES"),  # source/images.py
     "contents": Key(anything, "the printed order: article names and sections", required=True),  # source/contents.py
     # Languages (issue 15): labels by language, the vertical EPUB, a converted edition.
     "labels": Key(anything, "labels and conventions that replace the language's (cjk/locale.py): the keys of "
@@ -278,6 +280,26 @@ FALLBACK = {
     "file": Key(text, "the font file, a path in the project (fonts/HanaMinA.ttf)", required=True),
     "for": Key(families, "the theme's families it backs: serif, sans, mono (default serif and sans)"),
     "weight": Key(weight, "its weight (default 400; a regular face backs the bold text too)"),
+}
+
+IMAGES = {
+    "epub_megapixels": Key(_bounded(0.5, 50, "megapixels"), "an EPUB image's largest size, in megapixels "
+                           "(4: Apple Books' guidance; readers decode every image to a bitmap)"),
+    "epub_kilobytes": Key(_bounded(50, 20_000, "KiB", whole=True), "an EPUB photo's largest file, in KiB (1024; "
+                          "Kobo refuses images over 5 MB, and a book of photos must download)"),
+    "jpeg_quality": Key(_bounded(50, 100, "quality", whole=True), "the JPEG quality of the EPUB's and the screen "
+                        "PDF's photos (85)"),
+    "cover_width": Key(_bounded(600, 10_000, "pixels", whole=True), "the EPUB cover's largest width (1600: "
+                       "Kindle's and Apple's 1600 × 2560)"),
+    "cover_height": Key(_bounded(800, 10_000, "pixels", whole=True), "the EPUB cover's largest height (2560)"),
+    "screen_ppi": Key(_bounded(72, 600, "pixels an inch", whole=True), "the screen PDF's images at their printed "
+                      "size, in ppi (150)"),
+    "print_ppi": Key(_bounded(72, 2400, "pixels an inch", whole=True), "the least resolution at printed size "
+                     "before W209 (300, what offset printers ask for photos)"),
+    "total_ink": Key(_bounded(200, 400, "percent", whole=True), "the most ink (C+M+Y+K, %) a CMYK image may lay "
+                     "down before W252 (300; ask the printer: coated paper takes 300-330, newsprint 240-260)"),
+    "max_megapixels": Key(_bounded(10, 2000, "megapixels"), "the decompression-bomb guard: an image claiming more "
+                          "pixels is refused (250; a 61 MP camera file or a 600 dpi A3 scan pass)"),
 }
 
 # For readers that can take the title from the text itself (the Markdown reader: the first heading).

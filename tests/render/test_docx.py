@@ -50,7 +50,8 @@ def test_without_a_title_property_the_first_heading_is_the_title_and_is_not_repe
 
 def test_the_markup_contract(tmp_path):
     item, diagnostics = rendered(project(tmp_path))
-    assert diagnostics == []
+    # The check reports what the print would (W209: the test's 600 px picture across a column).
+    assert [d for d in diagnostics if " W209: " not in d] == []
     name = item.name
     root = etree.fromstring(f'<div xmlns:epub="http://www.idpf.org/2007/ops">{item.html}</div>')
     headings = [(h.tag, h.text or "".join(h.itertext())) for h in root.iter("h2", "h3")]

@@ -12,7 +12,7 @@ from publish.source import schema
 DOCS = (REPO / "docs" / "manuscript-format.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["PUBLICATION", "PAGE", "GRID", "ARTICLE", "SECTION", "FONTS", "FALLBACK", "LABELS"])
+@pytest.mark.parametrize("name", ["PUBLICATION", "PAGE", "GRID", "ARTICLE", "SECTION", "FONTS", "FALLBACK", "LABELS", "IMAGES"])
 def test_every_key_is_documented(name):
     for key, spec in getattr(schema, name).items():
         assert spec.doc, f"{name}.{key} has no doc"

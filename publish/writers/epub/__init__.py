@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+from ...diagnostics import Report
 from ...model import Book, PageMark
 from ...store import write_bytes
 from ..target import Event, Job, Result, Sink, WriterOptions, Written
@@ -18,11 +19,13 @@ def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[
     started = time.perf_counter()
     path = job.output("epub")
     sink(Event(path.name, "assembling EPUB"))
+    report = Report()
     data = build_epub(book, load_theme(book.publication.root), options, job.needs["page-marks"],
-                      on_font=lambda number, total: sink(Event(path.name, "subsetting fonts", number, total)))
+                      on_font=lambda number, total: sink(Event(path.name, "subsetting fonts", number, total)),
+                      report=report)
     sink(Event(path.name, "writing"))
     write_bytes(path, data)
-    yield Written("epub", len(data), None, time.perf_counter() - started)
+    yield Written("epub", len(data), None, time.perf_counter() - started, tuple(report.items))
 
 
 def build_vertical(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[Result]:

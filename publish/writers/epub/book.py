@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...diagnostics import Report
 from ...model import Book, PageMark
+from ..images.epub import EpubImage, epub_images, renamed
 from ..target import WriterOptions
 from ..theme import Theme, accent_colour
 from ..xhtml import article_file, article_page, font_stacks, link_targets, nav_sections, sections_of
@@ -39,6 +41,7 @@ class _Package:
     source: Book
     documents: list[bytes] = field(default_factory=list)
     vertical: bool = False  # the vertical edition (vertical.py)
+    copies: dict[str, EpubImage] = field(default_factory=dict)  # the images' EPUB copies, by the articles' href
 
     def page(self, uid: str, file_name: str, template: str, xhtml: str | None = None, **context: Any) -> Any:
         pub = self.source.publication
@@ -56,9 +59,11 @@ class _Package:
 
 
 def build_epub(source: Book, theme: Theme, options: WriterOptions, pages: tuple[PageMark, ...] = (),
-               on_font: Callable[[int, int], None] = lambda number, total: None, vertical: bool = False) -> bytes:
+               on_font: Callable[[int, int], None] = lambda number, total: None, vertical: bool = False,
+               report: Report | None = None) -> bytes:
     """The EPUB's bytes; `pages`: the print layout's page marks, for the page-list; `vertical`:
-    the vertical edition (also when the publication's `writing_mode` is vertical)."""
+    the vertical edition (also when the publication's `writing_mode` is vertical); `report` gets
+    the images that stay over their size (W242)."""
     from ebooklib import epub
 
     vertical = vertical or source.publication.writing_mode == "vertical"
@@ -66,12 +71,13 @@ def build_epub(source: Book, theme: Theme, options: WriterOptions, pages: tuple[
     _metadata(package, bool(pages))
     if vertical:
         vertical_metadata(package.book)
-    cover_page = package.page("cover", "cover.xhtml", "epub/cover.xhtml", cover_href=_cover(package, options))
+    # Each image as the EPUB carries it: upright, sRGB, within the stores' limits (writers/images/).
+    package.copies, cover = epub_images(source, options.cache, report)
+    cover_page = package.page("cover", "cover.xhtml", "epub/cover.xhtml", cover_href=_cover(package, options, cover))
     title_page = package.page("titlepage", "title.xhtml", "epub/title.xhtml")
-    for info in source.images.values():
-        package.book.add_item(epub.EpubItem(uid="img-" + re.sub(r"[^A-Za-z0-9]", "-", info.asset.href[7:]),
-                                            file_name=info.asset.href, media_type=info.media_type,
-                                            content=info.asset.source.read_bytes()))
+    for copy in package.copies.values():
+        package.book.add_item(epub.EpubItem(uid="img-" + re.sub(r"[^A-Za-z0-9]", "-", copy.href[7:]),
+                                            file_name=copy.href, media_type=copy.media_type, content=copy.data))
     chapters = _articles(package, pages)
     nav = _navigation(package, pages)
     package.book.spine = [cover_page, title_page, nav, *chapters]
@@ -109,12 +115,11 @@ def _metadata(package: _Package, has_page_list: bool) -> None:
         book.add_metadata(None, "meta", value, {"property": prop})
 
 
-def _cover(package: _Package, options: WriterOptions) -> str:
-    """The cover image: the publication's, or one drawn from the masthead. Returns its href."""
+def _cover(package: _Package, options: WriterOptions, cover: EpubImage | None) -> str:
+    """The cover image: the publication's (as the stores want it), or one drawn from the masthead. Returns its href."""
     pub = package.source.publication
-    if pub.cover is not None:
-        data, href = pub.cover.source.read_bytes(), pub.cover.href
-        media_type = "image/png" if href.endswith(".png") else "image/jpeg"
+    if cover is not None:
+        data, href, media_type = cover.data, cover.href, cover.media_type
     else:
         sans = {face.weight: face for face in package.source.faces if face.family == "Publish Sans"}
         accent = accent_colour(package.theme.css("epub.css"))
@@ -139,7 +144,7 @@ def _articles(package: _Package, pages: tuple[PageMark, ...]) -> list[Any]:
         marks = marks_by_article.get(item.name, [])
         # A page that begins with the article's opener gets its marker before the header.
         opening = "".join(marker(m) for m in marks if m.element == item.name)
-        body = insert_pagebreaks(item.html, [m for m in marks if m.element != item.name])
+        body = insert_pagebreaks(renamed(item.html, package.copies), [m for m in marks if m.element != item.name])
         xhtml = article_page(package.theme, pub, item, sections[item.name], owners, body, opening)
         chapters.append(package.page(f"a-{item.name}", article_file(item.name), "", xhtml=xhtml))
     return chapters

@@ -4,8 +4,9 @@ once for both (variants.py). The print layout provides the page marks of the EPU
 
 The engine extensions, each pinned to WeasyPrint 70 (engine.py) and tested on its own:
 autospace and justify (Chinese typography as Pango attributes), anchors, pagestyles and
-pagerefs (three steps that were quadratic in the page count), images (PNGs copied as they
-are), variants (one painting, two files).
+pagerefs (three steps that were quadratic in the page count), images and rasters (each
+variant's copy of the images; JPEGs and PNGs copied as they are), variants (one painting, two
+files). preflight checks the laid-out print pages (safe area, bleed, fonts).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ...store import write_bytes
 from ..registry import BY_NAME
 from ..target import Event, Job, Provided, Result, Sink, WriterOptions, Written
 from ..theme import load_theme
+from . import preflight
 from .progress import observe_layout
 
 
@@ -43,6 +45,8 @@ def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[
         sink(Event(targets[target].name, "writing PDF"))
     variants = {target: BY_NAME[target].variant or "" for target in order}
     written = layout.write_all(tuple(variants.values()))
+    if "pdf-print" in targets:
+        preflight.report_fonts(book.publication, report)
     for target in order:
         path, data = targets[target], written[variants[target]].data
         sink(Event(path.name, "writing"))

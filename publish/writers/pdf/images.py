@@ -1,4 +1,5 @@
-"""Embed PNG images in the PDF without decoding and re-encoding them.
+"""Images into the PDF as publish makes them: the manuscript's by rasters.py (each variant's
+copy, writers/images/), and any other PNG without decoding and re-encoding it.
 
 WeasyPrint 70 decodes every PNG it draws and compresses it again, twice: RasterImage
 converts palette and 1-bit images to RGB and saves them as a new PNG, then get_x_object
@@ -19,18 +20,15 @@ tests/pdf/test_png_passthrough.py fails if an upgrade breaks it.
 
 from __future__ import annotations
 
-import struct
-import zlib
 from io import BytesIO
 from typing import Any
 
+from ..images.png import COLORS as _COLORS
+from ..images.png import parse as png_parse
+from . import rasters
 from .engine import check_version
 
-SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# Colour type -> PDF colour components; only the types without an alpha channel.
-_COLORS = {0: 1, 2: 3, 3: 1}
-# 16 bit would copy as well (PNG and PDF are both big-endian), but stays with stock code,
-# which writes 16-bit gray wrongly (declared 8-bit RGB): fixing that is a decision of its own.
+# Images the build did not declare (none in a manuscript's pages; a test's) keep the stock 16-bit path.
 _DEPTHS = {0: (1, 2, 4, 8), 2: (8,), 3: (1, 2, 4, 8)}
 _installed = False
 
@@ -42,46 +40,9 @@ def _hex(data: bytes) -> bytes:
 
 
 def parse(data: bytes) -> dict | None:
-    """IHDR fields, palette and IDAT bytes of a PNG that can be copied as is, else None."""
-    if not data.startswith(SIGNATURE):
-        return None
-    pos, header, palette, idat = len(SIGNATURE), None, None, []
-    while pos + 12 <= len(data):
-        length, kind = struct.unpack_from(">I4s", data, pos)
-        body = data[pos + 8:pos + 8 + length]
-        crc = data[pos + 8 + length:pos + 12 + length]
-        # A damaged file goes to Pillow, which knows how to be lenient with it.
-        if len(body) != length or len(crc) != 4 or zlib.crc32(kind + body) != struct.unpack(">I", crc)[0]:
-            return None
-        if header is None and kind != b"IHDR":
-            return None
-        if kind == b"IHDR":
-            if header is not None or length != 13:
-                return None
-            header = dict(zip(("width", "height", "depth", "colour", "compression", "filter", "interlace"),
-                              struct.unpack(">IIBBBBB", body)))
-        elif kind == b"PLTE":
-            palette = body
-        elif kind == b"IDAT":
-            idat.append(body)
-        elif kind in (b"tRNS", b"eXIf"):
-            # Transparency needs a soft mask, EXIF may rotate the image: WeasyPrint's job.
-            return None
-        elif kind == b"IEND":
-            break
-        pos += 12 + length
-    else:
-        return None
-    if (header is None or not idat or header["colour"] not in _COLORS
-            or header["depth"] not in _DEPTHS[header["colour"]]
-            or (header["compression"], header["filter"], header["interlace"]) != (0, 0, 0)
-            or not header["width"] or not header["height"]):
-        return None
-    if header["colour"] == 3 and (palette is None or not 3 <= len(palette) <= 768 or len(palette) % 3):
-        return None
-    header["palette"] = palette if header["colour"] == 3 else None
-    header["idat"] = b"".join(idat)
-    return header
+    """A PNG that can be copied as is, and that the stock path would have written as 8 bits."""
+    png = png_parse(data)
+    return png if png is not None and png["depth"] in _DEPTHS[png["colour"]] else None
 
 
 def install() -> None:
@@ -101,6 +62,11 @@ def install() -> None:
     class PassthroughImage(stock):
         def __init__(self, pillow_image, image_id, image_data, filename=None, cache=None,
                      orientation="none", options=weasyprint.DEFAULT_OPTIONS):
+            self._declared = rasters.declared(image_id)
+            if self._declared is not None:  # an image of the manuscript: its copies are writers/images/'
+                rasters.set_up(self, image_id, self._declared, cache)
+                self._png = None
+                return
             png = None
             if (image_data is not None and orientation in ("none", "from-image")
                     and not options["optimize_images"] and options["jpeg_quality"] is None
@@ -130,7 +96,14 @@ def install() -> None:
             self.format = "PNG"
             self.image_data = self.cache_image_data(image_data, filename)
 
+        def draw(self, stream, concrete_width, concrete_height, style):
+            if self._declared is None:
+                return super().draw(stream, concrete_width, concrete_height, style)
+            return rasters.draw(self, stream, concrete_width, concrete_height, style)
+
         def get_x_object(self, interpolate, dpi_ratio):
+            if self._declared is not None:
+                return rasters.x_object(self, interpolate)
             data = None if self._png is None else self.image_data.data
             png = None if data is None else parse(data)
             # Downscaling decodes anyway; and a file rewritten since layout is not to be trusted.
@@ -166,4 +139,5 @@ def install() -> None:
             return pydyf.Stream([self.cache_image_data(png["idat"], slot="stream")], extra)
 
     images.RasterImage = PassthroughImage
+    rasters.install()
     _installed = True

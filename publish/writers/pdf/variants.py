@@ -23,6 +23,7 @@ import io
 import re
 import zlib
 
+from . import rasters
 from .engine import check_version
 
 # Crop marks: 0.25 pt hairlines, 5 mm long, starting 3 mm from the trim or at the bleed's edge
@@ -110,7 +111,8 @@ def write_screen(pdf, document) -> bytes:
         document.metadata.include_in_pdf(scratch, "ua", 1, conformance=None, compress=True)
         fresh = scratch.objects[-1]
         metadata.stream, metadata.extra, metadata.compress = fresh.stream, fresh.extra, fresh.compress
-        return _serialise(pdf, settings["pdf_version"], bool(settings["pdf_identifier"]))
+        with rasters.for_screen(pdf):  # the screen PDF's copies of the images: sRGB, at a screen's ppi
+            return _serialise(pdf, settings["pdf_version"], bool(settings["pdf_identifier"]))
     finally:
         for page, boxes in saved_pages:
             page.update(boxes)
@@ -125,7 +127,7 @@ def paint_screen(document, bleed: bool) -> bytes:
     """The screen PDF painted on its own: for a screen-only layout, or a print layout whose
     output intent is not RGB (painted here without the bleed, the marks and the intent)."""
     out = io.BytesIO()
-    with _trimmed(document) if bleed else contextlib.nullcontext():
+    with _trimmed(document) if bleed else contextlib.nullcontext(), rasters.screen():
         document.write_pdf(out, pdf_variant=SCREEN_VARIANT)
     return out.getvalue()
 

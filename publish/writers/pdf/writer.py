@@ -13,16 +13,16 @@ import contextlib
 import datetime as dt
 import gc
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ...diagnostics import Report, codes
-from ...model import Book, FontFace, ImageInfo, PageMark, Publication
+from ...model import Book, FontFace, PageMark, Publication
+from ..images.colour import css_in_cmyk
 from ..theme import Theme
 from ..xhtml import font_face_css, font_stacks, sections_of
-from . import anchors, autospace, grid, justify, math, pagerefs, pagestyles, ruby, variants
+from . import anchors, autospace, grid, justify, math, pagerefs, pagestyles, preflight, rasters, ruby, variants
 from . import images as pngs
 from .fetcher import ConfinedFetcher
 from .pagemap import page_marks
@@ -54,6 +54,10 @@ def page_css(pub: Publication, bleed: bool) -> str:
         # trim a hair off leaves a white edge. A border as wide as the bleed keeps its text in place.
         rules.append(f".cover .masthead {{ margin: -{geometry.bleed_mm}mm -{geometry.bleed_mm}mm 0; "
                      f"border: {geometry.bleed_mm}mm solid var(--accent); border-bottom: none; }}")
+        # The cover picture runs on into the bleed, as a printer needs it (preflight W253).
+        rules.append(f".cover-image {{ display: block; max-width: none; margin: -{geometry.bleed_mm}mm; "
+                     f"width: {geometry.width_mm + 2 * geometry.bleed_mm}mm; "
+                     f"height: {geometry.height_mm + 2 * geometry.bleed_mm}mm; }}")
     if geometry.recto_openers:
         rules.append(".article { break-before: right; }")
     return "\n".join(rules)
@@ -99,6 +103,7 @@ class Layout:
             document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.pub.identifier}#print')}".encode()
             intent = (self.pub.page.output_profile or _SRGB).read_bytes()
             painted = variants.paint(self.document, document_id, {"--output-intent": intent})
+            preflight.painted(painted)  # fonts embedded? (reported by the job, pdf/__init__.py)
             results["print"] = variants.write_print(painted, self.document.pages)
             if "screen" in wanted and variants.shares_painting(self.document):
                 results["screen"] = variants.write_screen(painted, self.document)
@@ -130,6 +135,8 @@ def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, ble
     if pub.cover is not None:
         cover_href = pub.cover.href
         files[cover_href] = pub.cover.source
+    # Each image's copy for the print and the screen PDF (rasters.py); SVGs in the bundled fonts.
+    files.update(rasters.declare(book, ConfinedFetcher({}).base_url, cache or pub.root / "build" / ".cache", report))
     sections = sections_of(pub)
     keywords = "、".join(s.title for s in pub.sections if s.title)
     html_text = theme.render("print/book.html", pub=pub, articles=rendered, sections=sections,
@@ -144,6 +151,8 @@ def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, ble
     shared = {"font_config": font_config, "color_profiles": color_profiles, "url_fetcher": fetcher,
               "base_url": fetcher.base_url}
     theme_css = font_stacks(theme.css("print.css"), faces)  # the fallbacks the project adds
+    if bleed:  # with a printer's CMYK profile, the theme's colours in it, text in pure black (K100)
+        theme_css = css_in_cmyk(theme_css, pub.page.output_profile)
     stylesheets = [CSS(string=font_css(faces), **shared), CSS(string=grid.grid_css(pub), **shared),
                    CSS(string=theme_css, **shared), CSS(string=page_css(pub, bleed), **shared)]
     html = HTML(string=html_text, base_url=fetcher.base_url, url_fetcher=fetcher)
@@ -153,7 +162,7 @@ def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, ble
                                presentational_hints=True, **intent)
     marks = tuple(page_marks(document, {r.name for r in rendered}))
     if bleed:
-        check_resolution(document, images, report)
+        preflight.after_layout(document, pub, report)
     # Reproducible: dates from SOURCE_DATE_EPOCH or the publication date (PDF/X otherwise takes the
     # clock); the document ID is made in Layout.write_all.
     document.metadata.created = document.metadata.modified = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -175,36 +184,3 @@ def few_full_collections():
         yield
     finally:
         gc.set_threshold(*thresholds)
-
-
-PRINT_DPI = 300
-
-
-def check_resolution(document: Any, images: Mapping[str, ImageInfo], report: Report) -> None:
-    """W209 for every image printed at less than 300 dpi (its pixels over its printed size)."""
-    from weasyprint.formatting_structure import boxes
-
-    seen: set[str] = set()
-
-    def walk(box) -> None:
-        if isinstance(box, boxes.ReplacedBox) and box.element is not None:
-            href = box.element.get("src", "")
-            info = images.get(href)
-            if info is not None and info.width and href not in seen and box.width:
-                # object-fit: contain draws the image at the smaller of the two scales; box sizes are
-                # CSS px, 96 to the inch.
-                scale = min(box.width / info.width, (box.height or box.width) / (info.height or info.width))
-                dpi = 96 / scale
-                if dpi < PRINT_DPI:
-                    seen.add(href)
-                    mm_w, mm_h = info.width * scale / 96 * 25.4, (info.height or 0) * scale / 96 * 25.4
-                    report.add(codes.LOW_RESOLUTION, f"{Path(info.asset.source).name} is {info.width}×{info.height} "
-                               f"px, printed at {mm_w:.0f}×{mm_h:.0f} mm: {dpi:.0f} dpi, under {PRINT_DPI}",
-                               info.asset.used_in, info.asset.line, 1,
-                               f"supply at least {round(info.width * PRINT_DPI / dpi)} px wide")
-        for child in getattr(box, "children", ()):
-            walk(child)
-
-    for page in document.pages:
-        walk(page._page_box)
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -125,4 +126,7 @@ def test_a_cover_image_from_publication_yaml_is_used(tmp_path):
     first = PdfReader(project / "build" / "test-monthly.pdf").pages[0]
     assert first["/Resources"].get("/XObject"), "the cover page shows the image"
     with zipfile.ZipFile(project / "build" / "test-monthly.epub") as z:
-        assert z.read("EPUB/images/cover.png") == cover.read_bytes()
+        # As the stores ask: a JPEG in sRGB, within 1600 × 2560 and never enlarged.
+        epub_cover = Image.open(io.BytesIO(z.read("EPUB/images/cover.png.jpg")))
+    assert (epub_cover.format, epub_cover.mode, epub_cover.size) == ("JPEG", "RGB", (1200, 1680))
+    assert epub_cover.getpixel((600, 840)) == pytest.approx((20, 60, 120), abs=3)

@@ -17,7 +17,7 @@ def test_images_under_300_dpi_are_reported_with_file_and_size(tmp_path):
     result = run_publish("-C", str(project), "pdf", "--variant", "print")
     assert result.returncode == 0, result.stderr
     assert re.search(r"manuscript/articles/figures\.md:7:1: warning W209: meeting\.png is 800×600 px, printed at "
-                     r"\d+×\d+ mm: \d+ dpi, under 300", result.stderr), result.stderr
+                     r"\d+×\d+ mm: \d+ ppi, under 300", result.stderr), result.stderr
     strict = run_publish("-C", str(project), "pdf", "--variant", "print", "--strict", "--force")
     assert strict.returncode == 1
 
