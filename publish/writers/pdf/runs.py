@@ -67,8 +67,8 @@ def split(html: str) -> Split:
     tocs: list[bool] = []
     for match in starts:
         classes = (_CLASS.search(match.group(0)) or [None, ""])[1].split()
-        if match.group(1) == "article" and "run-on" in classes and cuts:
-            continue  # flows on after the article before it
+        if match.group(1) == "article" and "run-on" in classes and cuts and not tocs[-1] and len(cuts) > 1:
+            continue  # flows on after the article before it (not after the cover or the contents)
         cuts.append(match.start())
         tocs.append(match.group(1) == "nav" and "toc" in classes)
     runs = tuple(Run(i, html[start:stop], toc) for i, (start, stop, toc)
@@ -129,6 +129,10 @@ def install() -> None:
         side = _first_break(root_box)
         if side is not None:
             next_page = dict(next_page, **{"break": side})
+            if side in ("left", "right") and (side == "right") != right:
+                # A blank first page keeps the resume point it was given, and WeasyPrint takes
+                # None after a page for the end of the document: {0: None} is the start too.
+                resume_at = {0: None}
         context.page_maker[0] = (resume_at, next_page, right, page_state, remake_state)
 
     initialize_page_maker.publish_runs = True  # type: ignore[attr-defined]
