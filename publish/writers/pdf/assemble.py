@@ -85,7 +85,7 @@ def _join_tags(base, sources, offsets: list[int], total: int) -> None:
         return
     document = root.K[0]
     kids = pikepdf.Array()
-    nums = pikepdf.Array()
+    nums: Any = pikepdf.Array()  # (pikepdf's stubs take no Python numbers in arrays; pikepdf does)
     annotation_key = total
     for source, offset in zip(sources, offsets):
         source_root = source.Root.get("/StructTreeRoot")
@@ -195,8 +195,6 @@ def _outline(base, results: Sequence[RunResult]) -> None:
 def _merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Path]) -> None:
     """Each face's font dictionaries of all runs (WeasyPrint names a face's resource alike in
     every run) become one, with one font program subset to the union of their glyphs."""
-    import pikepdf
-
     by_name: dict[str, list] = {}
     font_dicts: list = []  # the runs' /Font resource dictionaries
     seen: set[tuple[int, int]] = set()
@@ -207,28 +205,28 @@ def _merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Pat
             group = by_name.setdefault(name, [])
             if not any(font.objgen == other.objgen for other in group):
                 group.append(font)
-    info: dict[str, dict] = {}
+    info: dict[str, Any] = {}
     for result in results:
-        for name, item in result.fonts.items():
-            info.setdefault("/" + name, item)
+        for name, recorded in result.fonts.items():
+            info.setdefault("/" + name, recorded)
     for name, group in by_name.items():
-        item = info.get(name)
-        if len(group) < 2 or item is None or item["missing"] or item["variable"] or item["bitmap"]:
+        font = info.get(name)
+        if len(group) < 2 or font is None or font["missing"] or font["variable"] or font["bitmap"]:
             continue
-        original = originals.get(item["fingerprint"])
+        original = originals.get(font["fingerprint"])
         if original is None or group[0].get("/Subtype") != "/Type0":
             continue
-        merged = _merged_font(base, group, original, item["index"], item["hinting"])
+        merged = _merged_font(base, group, original, font["index"], font["hinting"])
         for fonts in font_dicts:
             if name in fonts:
                 fonts[name] = merged
-    del pikepdf  # only imported for its types above
 
 
 def _font_resources(resources, found: list, seen: set) -> None:
-    if resources is None or resources.objgen in seen and resources.objgen != (0, 0):
+    if resources is None or (resources.is_indirect and resources.objgen in seen):
         return
-    seen.add(resources.objgen)
+    if resources.is_indirect:
+        seen.add(resources.objgen)
     fonts = resources.get("/Font")
     if fonts is not None and fonts.objgen not in seen:
         seen.add(fonts.objgen)
@@ -264,26 +262,23 @@ def _merged_font(base, group: list, original: Path, index: int, hinting: bool):
         stream.Subtype = pikepdf.Name.OpenType
     else:
         stream.Length1 = len(data)
-    pdf_widths = pikepdf.Array()
-    run: list = []
+    pdf_widths: Any = pikepdf.Array()
     for gid in sorted(widths):
         if gid - 1 not in widths:
-            run = []
             pdf_widths.extend([gid, pikepdf.Array()])
         pdf_widths[-1].append(widths[gid])
-    new_descriptor = pikepdf.Dictionary({key: descriptor[key] for key in descriptor.keys()})
+    new_descriptor = pikepdf.Dictionary(dict(descriptor.items()))
     new_descriptor[file_key] = stream
     bbox = [float(v) for v in descriptor.FontBBox]
     bbox[2] = max(float(font.DescendantFonts[0].FontDescriptor.FontBBox[2]) for font in group)
     new_descriptor.FontBBox = pikepdf.Array(bbox)
-    new_descendant = pikepdf.Dictionary({key: descendant[key] for key in descendant.keys()})
+    new_descendant = pikepdf.Dictionary(dict(descendant.items()))
     new_descendant.W = pdf_widths
     new_descendant.FontDescriptor = base.make_indirect(new_descriptor)
-    merged = pikepdf.Dictionary({key: template[key] for key in template.keys()})
+    merged = pikepdf.Dictionary(dict(template.items()))
     merged.DescendantFonts = pikepdf.Array([base.make_indirect(new_descendant)])
     merged.ToUnicode = pikepdf.Stream(base, zlib.compress(_to_unicode(unicode), 9))
     merged.ToUnicode.Filter = pikepdf.Name.FlateDecode
-    del run
     return base.make_indirect(merged)
 
 

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ...diagnostics import Diagnostic, PublishError, Report, codes
 from ...model import Book, PageMark
@@ -119,6 +119,11 @@ def _originals(book: Book) -> dict[str, Path]:
     return found
 
 
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    assert stream is not None  # made with PIPE
+    return stream
+
+
 class _Pool:
     """Runs laid out in this process (jobs = 1) or in worker processes, in book order."""
 
@@ -153,7 +158,7 @@ class _Pool:
                     continue
                 worker = self._idle_worker()
                 if worker is not None:
-                    send(worker.stdin, Task(index, html, start, key))
+                    send(_pipe(worker.stdin), Task(index, html, start, key))
                     busy, waiting = busy + 1, True
                     continue
             kind, number, value, worker = self.messages.get()
@@ -179,7 +184,7 @@ class _Pool:
             return None
         process = subprocess.Popen([sys.executable, "-m", "publish.writers.pdf.runwork"],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        send(process.stdin, self.context)
+        send(_pipe(process.stdin), self.context)
         self.workers.append(process)
         threading.Thread(target=self._listen, args=(process,), daemon=True).start()
         return process
@@ -187,7 +192,7 @@ class _Pool:
     def _listen(self, process: subprocess.Popen) -> None:
         while True:
             try:
-                kind, number, value = receive(process.stdout)
+                kind, number, value = receive(_pipe(process.stdout))
             except (EOFError, OSError, ValueError):
                 if process.poll() is None or process.returncode:
                     self.messages.put(("failed", -1, f"worker exited ({process.returncode})", process))

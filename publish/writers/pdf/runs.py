@@ -66,7 +66,8 @@ def split(html: str) -> Split:
     cuts: list[int] = []
     tocs: list[bool] = []
     for match in starts:
-        classes = (_CLASS.search(match.group(0)) or [None, ""])[1].split()
+        found = _CLASS.search(match.group(0))
+        classes = found.group(1).split() if found else []
         if match.group(1) == "article" and "run-on" in classes and cuts and not tocs[-1] and len(cuts) > 1:
             continue  # flows on after the article before it (not after the cover or the contents)
         cuts.append(match.start())
@@ -143,7 +144,7 @@ class _without_links:
     """A page seen without its links (for WeasyPrint's anchor list alone)."""
 
     def __init__(self, page) -> None:
-        self.anchors, self.links = page.anchors, []
+        self.anchors, self.links = page.anchors, ()
 
 
 def _first_break(root_box) -> str | None:
@@ -206,7 +207,7 @@ class RunResult:
         return cls(data["key"], data["start"], data["pages"], tuple(data["heights"]),
                    tuple(tuple((b[0], b[1], (b[2][0], b[2][1]), b[3]) for b in page) for page in data["bookmarks"]),
                    dict(data["anchors"]), tuple(PageMark(*m) for m in data["marks"]),
-                   tuple(tuple(d) for d in data["diagnostics"]), data["fonts"])  # type: ignore[misc]
+                   tuple(tuple(d) for d in data["diagnostics"]), data["fonts"])
 
 
 def laid_out_meta(document: Any, book: Book, key: str, start: int, report: Report) -> RunResult:
@@ -242,11 +243,11 @@ def fonts_recorded(fonts: dict[str, dict[str, Any]]) -> Iterator[None]:
                             "bitmap": bool(self.bitmap), "hinting": bool(hinting)}
         return original(self, to_unicode, hinting)
 
-    Font.clean = clean  # type: ignore[method-assign]
+    Font.clean = clean
     try:
         yield
     finally:
-        Font.clean = original  # type: ignore[method-assign]
+        Font.clean = original
 
 
 def fingerprint(data: bytes) -> str:
