@@ -21,12 +21,14 @@ import re
 import warnings
 import zlib
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from .runs import RunResult
 
+_W_RUN = re.compile(rb"(\d+)\s*\[([^\]]*)\]")  # WeasyPrint's widths: first glyph, [their widths]
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 
 
@@ -68,12 +70,10 @@ def _copied(base, source, item):
 
     if source is base:
         return item
-    if isinstance(item, (pikepdf.Array, pikepdf.Dictionary, pikepdf.Stream)) and item.is_indirect:
-        return base.copy_foreign(item)
-    if isinstance(item, pikepdf.Array):
-        return pikepdf.Array([_copied(base, source, element) for element in item])
-    if isinstance(item, pikepdf.Dictionary):
-        return pikepdf.Dictionary({key: _copied(base, source, value) for key, value in item.items()})
+    if isinstance(item, (pikepdf.Array, pikepdf.Dictionary, pikepdf.Stream)):
+        # A direct object is made indirect in the source first (which is never saved): one
+        # copy in qpdf instead of one per element.
+        return base.copy_foreign(item if item.is_indirect else source.make_indirect(item))
     return item
 
 
@@ -84,34 +84,37 @@ def _join_tags(base, sources, offsets: list[int], total: int) -> None:
     if root is None:
         return
     document = root.K[0]
-    kids = pikepdf.Array()
-    nums: Any = pikepdf.Array()  # (pikepdf's stubs take no Python numbers in arrays; pikepdf does)
+    # Python lists, made into PDF arrays once: a pikepdf Array grown item by item is slow.
+    kids: list = []
+    nums: list = []
     annotation_key = total
     for source, offset in zip(sources, offsets):
         source_root = source.Root.get("/StructTreeRoot")
         if source_root is None:
             continue
-        source_document = source_root.K[0]
-        for kid in _copied(base, source, source_document.K):
+        # One copy of the indirect objects each (what they refer to comes along, mapped to the
+        # pages already copied).
+        source_document = _copied(base, source, source_root.K[0])
+        tree = _copied(base, source, source_root.ParentTree)
+        for kid in source_document.K:
             if isinstance(kid, pikepdf.Dictionary):
                 kid.P = document
             kids.append(kid)
         pages = len(source.pages)
-        tree = source_root.ParentTree
-        entries = _copied(base, source, tree.Nums)
+        entries = list(tree.Nums)
         for i in range(0, len(entries), 2):
             key, value = int(entries[i]), entries[i + 1]
             if key < pages:
-                nums.extend([offset + key, value])
+                nums += [offset + key, value]
             else:
-                nums.extend([annotation_key, value])
+                nums += [annotation_key, value]
                 _renumber_annotation(value, key, annotation_key)
                 annotation_key += 1
     for index, page in enumerate(base.pages):
         if "/StructParents" in page.obj:
             page.obj.StructParents = index
-    document.K = kids
-    root.ParentTree = base.make_indirect(pikepdf.Dictionary(Nums=nums))
+    document.K = pikepdf.Array(kids)
+    root.ParentTree = base.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
     root.ParentTreeNextKey = annotation_key
 
 
@@ -211,8 +214,10 @@ def _merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Pat
             info.setdefault("/" + name, recorded)
     for name, group in by_name.items():
         font = info.get(name)
-        if len(group) < 2 or font is None or font["missing"] or font["variable"] or font["bitmap"]:
+        if font is None or font["missing"] or font["variable"] or font["bitmap"]:
             continue
+        if len(group) < 2 and not font.get("stub"):
+            continue  # one run's font, subset by WeasyPrint already
         original = originals.get(font["fingerprint"])
         if original is None or group[0].get("/Subtype") != "/Type0":
             continue
@@ -243,12 +248,9 @@ def _merged_font(base, group: list, original: Path, index: int, hinting: bool):
     widths: dict[int, Any] = {}
     unicode: dict[int, bytes] = {}
     for font in group:
-        descendant = font.DescendantFonts[0]
-        w = descendant.W
-        for i in range(0, len(w), 2):
-            first = int(w[i])
-            for offset, width in enumerate(w[i + 1]):
-                widths.setdefault(first + offset, width)
+        for first, run in _W_RUN.findall(font.DescendantFonts[0].W.unparse()):
+            for offset, width in enumerate(run.split()):
+                widths.setdefault(int(first) + offset, Decimal(width.decode()))
         for glyph, text in _BFCHAR.findall(font.ToUnicode.read_bytes().split(b"endcodespacerange", 1)[-1]):
             unicode.setdefault(int(glyph, 16), text)
     template = group[0]

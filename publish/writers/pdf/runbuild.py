@@ -79,7 +79,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
                 report.keep(Diagnostic.of(known, message, Path(path) if path else None, line, col, hint))
     if report.errors:
         raise PublishError(report)
-    originals = _originals(book)
+    originals = runs.originals(book.faces)
     pdfs = {}
     from .assemble import assemble
 
@@ -103,20 +103,6 @@ def _numbers(split: runs.Split, results: list[runs.RunResult]) -> dict[str, int]
             anchors.setdefault(name, result.start + page)
     wanted = {name for run in split.runs if run.toc for name in runs.toc_targets(run)}
     return {name: anchors[name] for name in sorted(wanted) if name in anchors}
-
-
-def _originals(book: Book) -> dict[str, Path]:
-    """The project's font files by fingerprint (runs.fingerprint), for the assembly's subsets."""
-    found = {}
-    for face in book.faces:
-        path = Path(face.path)
-        with path.open("rb") as file:
-            size = path.stat().st_size
-            head = file.read(65536)
-            file.seek(max(0, size - 65536))
-            tail = file.read(65536)
-        found[runs.fingerprint_parts(size, head, tail)] = path
-    return found
 
 
 def _pipe(stream: IO[bytes] | None) -> IO[bytes]:

@@ -35,6 +35,7 @@ _TOC_LINK = re.compile(r'<a href="#([^"]+)"')
 # The theme's page numbers of the contents: replaced by the numbers the runs found (data-page).
 _TARGET_COUNTER = re.compile(r"target-counter\(\s*attr\(href\)\s*,\s*page\s*\)")
 TOC_PAGE_ATTRIBUTE = "data-publish-page"
+PLACEHOLDER = "000"
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,12 @@ class Split:
     def document(self, run: Run, numbers: dict[str, int] | None = None) -> str:
         body = run.body
         if run.toc and numbers is not None:
-            body = _TOC_LINK.sub(lambda m: f'{m.group(0)} {TOC_PAGE_ATTRIBUTE}="{numbers.get(m.group(1), "")}"', body)
+            # An entry not known yet (a cold build) gets a number of three digits: laid out with
+            # none, the contents may take fewer lines, and every run after them would move.
+            def numbered(match: re.Match) -> str:
+                return f'{match.group(0)} {TOC_PAGE_ATTRIBUTE}="{numbers.get(match.group(1), PLACEHOLDER)}"'
+
+            body = _TOC_LINK.sub(numbered, body)
         return self.head + body + self.tail
 
 
@@ -230,17 +236,25 @@ def laid_out_meta(document: Any, book: Book, key: str, start: int, report: Repor
 
 
 @contextlib.contextmanager
-def fonts_recorded(fonts: dict[str, dict[str, Any]]) -> Iterator[None]:
+def fonts_recorded(fonts: dict[str, dict[str, Any]], originals: set[str]) -> Iterator[None]:
     """Within the block, each font WeasyPrint embeds is recorded (before it is subset): the
-    assembly merges a face's subsets of all runs into one from the same original file."""
+    assembly merges a face's subsets of all runs into one from the same original file. A face
+    whose original the assembly has (`originals`: fingerprints) is not subset here at all: the
+    run's PDF gets a stub of its program (its first bytes, which tell OpenType from TrueType),
+    which the assembly always replaces."""
     from weasyprint.pdf.fonts import Font
 
     original = Font.clean
 
     def clean(self, to_unicode, hinting):
-        fonts[self.hash] = {"fingerprint": fingerprint(self.file_content), "index": self.index,
-                            "missing": bool(self.missing), "variable": "fvar" in self.tables,
-                            "bitmap": bool(self.bitmap), "hinting": bool(hinting)}
+        item = {"fingerprint": fingerprint(self.file_content), "index": self.index,
+                "missing": bool(self.missing), "variable": "fvar" in self.tables,
+                "bitmap": bool(self.bitmap), "hinting": bool(hinting), "stub": False}
+        fonts[self.hash] = item
+        if item["fingerprint"] in originals and not (item["missing"] or item["variable"] or item["bitmap"]):
+            item["stub"] = True
+            self.file_content = self.file_content[:4]
+            return None
         return original(self, to_unicode, hinting)
 
     Font.clean = clean
@@ -248,6 +262,22 @@ def fonts_recorded(fonts: dict[str, dict[str, Any]]) -> Iterator[None]:
         yield
     finally:
         Font.clean = original
+
+
+def originals(faces) -> dict[str, Any]:
+    """The project's font files by fingerprint (for the assembly's subsets)."""
+    from pathlib import Path
+
+    found = {}
+    for face in faces:
+        path = Path(face.path)
+        with path.open("rb") as file:
+            size = path.stat().st_size
+            head = file.read(65536)
+            file.seek(max(0, size - 65536))
+            tail = file.read(65536)
+        found[fingerprint_parts(size, head, tail)] = path
+    return found
 
 
 def fingerprint(data: bytes) -> str:

@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from ...diagnostics import Report
 from ...model import Book
-from . import runs
+from . import runs, variants
 from .writer import Layout, Renderer, Sources, dated
 
 
@@ -51,6 +51,7 @@ class Worker:
         runs.install()
         self.context = context
         self.renderer = Renderer(context.sources)
+        self.originals = set(runs.originals(context.book.faces))
 
     def run(self, task: Task, laid: Callable[[int, int], None]) -> runs.RunResult:
         context, pub = self.context, self.context.book.publication
@@ -62,8 +63,12 @@ class Worker:
         meta = runs.laid_out_meta(document, context.book, task.key, task.start, report)
         laid(task.index, meta.pages)
         fonts: dict[str, dict[str, Any]] = {}
-        with runs.fonts_recorded(fonts), runs.linking_across():
-            written = Layout(pub, document, context.sources.bleed, meta.marks).write_all(context.wanted)
+        token = variants.OBJECT_STREAMS.set(False)
+        try:
+            with runs.fonts_recorded(fonts, self.originals), runs.linking_across():
+                written = Layout(pub, document, context.sources.bleed, meta.marks).write_all(context.wanted)
+        finally:
+            variants.OBJECT_STREAMS.reset(token)
         del document
         gc.collect()  # the run's layout is freed before the next one is made
         result = runs.RunResult(**{**meta.__dict__, "fonts": fonts})
