@@ -11,6 +11,7 @@ are laid out again as well.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -87,6 +88,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
         if progress:
             progress(f"joining {len(results)} runs ({variant})")
         pdfs[variant] = assemble([runcache.paths(directory, r.key, variant) for r in results], results, originals)
+        _trimmed()
     runcache.prune(directory, {r.key for r in results})
     from ...store import write_bytes
 
@@ -103,6 +105,20 @@ def _numbers(split: runs.Split, results: list[runs.RunResult]) -> dict[str, int]
             anchors.setdefault(name, result.start + page)
     wanted = {name for run in split.runs if run.toc for name in runs.toc_targets(run)}
     return {name: anchors[name] for name in sorted(wanted) if name in anchors}
+
+
+def _trimmed() -> None:
+    """The memory qpdf took for one assembly given back before the next (glibc keeps freed
+    memory otherwise: two assemblies of a 645-page book held 1.2 GB, each alone 0.7 GB)."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if name and sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(name).malloc_trim(0)
 
 
 def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
