@@ -240,10 +240,13 @@ def bench_size(size: int, repeat: int, jobs: int, where: Path, say) -> tuple[dic
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     results: dict[str, Sample] = {}
 
-    def run(name: str, command: list[str], number: int, before=None, cwd: Path | None = None) -> None:
+    runs_env = dict(env, PUBLISH_PDF_RUNS="1")  # the PDF laid out run by run (publish/writers/pdf/runbuild.py)
+
+    def run(name: str, command: list[str], number: int, before=None, cwd: Path | None = None,
+            run_env: dict | None = None) -> None:
         if before:
             before()
-        seconds, largest, tree, others = timed(command, cwd=cwd, env=env)
+        seconds, largest, tree, others = timed(command, cwd=cwd, env=run_env or env)
         results.setdefault(name, Sample()).add(seconds, largest, tree, others)
         say(f"  x{size} {name} #{number + 1}: {seconds:.2f} s, {largest / 1024:.0f} MB / {tree / 1024:.0f} MB"
             f" (other work: {others:.2f} CPUs)")
@@ -267,6 +270,14 @@ def bench_size(size: int, repeat: int, jobs: int, where: Path, say) -> tuple[dic
         run("publish one-article edit: EPUB", publish(project, "epub"), number, before=lambda: one_edit(project))
         run(f"publish one-article edit: all, -j {jobs}", publish(project, "-j", str(jobs)), number,
             before=lambda: one_edit(project))
+        run("publish one-article edit → PDF", publish(project, "pdf"), number, before=lambda: one_edit(project))
+        # The same, the PDF laid out run by run and cached (PUBLISH_PDF_RUNS=1).
+        run(f"publish cold build, -j {jobs}, runs", publish(project, "-j", str(jobs)), number, before=clean,
+            run_env=runs_env)
+        run("publish one-article edit → PDF, runs", publish(project, "pdf"), number,
+            before=lambda: one_edit(project), run_env=runs_env)
+        run(f"publish one-article edit: all, -j {jobs}, runs", publish(project, "-j", str(jobs)), number,
+            before=lambda: one_edit(project), run_env=runs_env)
     facts = {"articles": len(files), "pages": pages(project),
              "pandoc_pages": _pdf_pages(project / "pandoc" / "out.pdf")}
     shutil.rmtree(project)
@@ -349,6 +360,8 @@ def main() -> None:
     parser.add_argument("--large-repeat", type=int, default=1, help="runs of each step on the larger manuscripts")
     parser.add_argument("--sizes", default="1,10", help="manuscript sizes, in copies of the sample (default 1,10)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="-j for the parallel build")
+    parser.add_argument("--book", type=Path, help="a checkout of krahets/hello-algo: the real-book rows (book.py)")
+    parser.add_argument("--sizes-off", action="store_true", help="only the real book")
     args = parser.parse_args()
 
     def say(message: str) -> None:
@@ -356,17 +369,30 @@ def main() -> None:
 
     all_results = {}
     with tempfile.TemporaryDirectory(prefix="publish-bench-") as where:
-        for size in (int(s) for s in args.sizes.split(",")):
+        for size in () if args.sizes_off else (int(s) for s in args.sizes.split(",")):
             say(f"size x{size} …")
             all_results[size] = bench_size(size, args.repeat if size == 1 else args.large_repeat, args.jobs,
                                            Path(where), say)
+        book = None
+        if args.book:
+            sys.path.insert(0, str(Path(__file__).parent))
+            from book import bench_book
+
+            say("real book …")
+            book = bench_book(args.book.resolve(), args.jobs, Path(where), say, timed, Sample, publish, pages)
     print(f"publish benchmark, {dt.date.today().isoformat()}: {machine()}; {versions()}")
     for size, (_, facts) in sorted(all_results.items()):
         repeat = args.repeat if size == 1 else args.large_repeat
         print(f"x{size}: {facts['articles']} articles, {facts['pages']} printed pages "
               f"(pandoc's PDF: {facts['pandoc_pages']}), median of {repeat} run(s)")
-    print()
-    print(table(all_results, args.jobs))
+    if all_results:
+        print()
+        print(table(all_results, args.jobs))
+    if book is not None:
+        from book import table as book_table
+
+        print()
+        print(book_table(*book))
 
 
 if __name__ == "__main__":

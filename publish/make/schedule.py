@@ -142,7 +142,7 @@ class Run:
                         f"{self.memo.hits['render']} from the cache"))
         self.book = book
         writer = WriterOptions(self.options.embed_fonts, modified_time(book.publication.date),
-                               self.build_dir / ".cache")
+                               self.build_dir / ".cache", self.options.jobs)
         self.todo = dict(plan)
         # A consumer of what a rebuilt producer provides waits for it: for the value, and to
         # learn whether it changed (if nothing else of the consumer did).

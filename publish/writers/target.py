@@ -79,6 +79,7 @@ class WriterOptions:
     embed_fonts: bool
     modified: dt.datetime  # dcterms:modified of the EPUB, the PDFs' dates
     cache: Path  # build/.cache: font subsets, the drawn cover
+    jobs: int = 1  # processes a writer may use (-j): the PDF's runs are laid out side by side
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,11 @@ def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[
     started = time.perf_counter()
     report = Report()
     targets = dict(job.outputs)
+    from . import runbuild
+
+    if runbuild.enabled():
+        yield from _build_runs(book, job, options, sink, started)
+        return
     with observe_layout(job.outputs[0][1].name, sink, job.expected_pages):
         layout = lay_out(book, load_theme(book.publication.root), report, options.modified,
                          bleed="pdf-print" in targets, cache=options.cache)
@@ -52,6 +57,29 @@ def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[
         sink(Event(path.name, "writing"))
         write_bytes(path, data)
         yield Written(target, len(data), layout.pages, time.perf_counter() - started, tuple(report.items))
+        report = Report()
+
+
+def _build_runs(book: Book, job: Job, options: WriterOptions, sink: Sink, started: float) -> Iterator[Result]:
+    """The same, laid out run by run and cached (runbuild.py)."""
+    from . import runbuild
+
+    report = Report()
+    targets = dict(job.outputs)
+    name = job.outputs[0][1].name
+    variants = {target: BY_NAME[target].variant or "" for target in sorted(targets, key=lambda t: t != "pdf-print")}
+    outcome = runbuild.build(book, load_theme(book.publication.root), report, options.modified,
+                             tuple(sorted(set(variants.values()))), options.cache, options.jobs,
+                             lambda text: sink(Event(name, text)))
+    sink(Event(name, f"{outcome.laid_out} of {outcome.runs} runs laid out, the others from the cache"))
+    if "pdf-print" in targets:
+        yield Provided("page-marks", outcome.marks, outcome.pages, time.perf_counter() - started, tuple(report.items))
+        report = Report()
+    for target, variant in variants.items():
+        path, data = targets[target], outcome.pdfs[variant]
+        sink(Event(path.name, "writing"))
+        write_bytes(path, data)
+        yield Written(target, len(data), outcome.pages, time.perf_counter() - started, tuple(report.items))
         report = Report()
 
 

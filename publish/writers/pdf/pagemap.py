@@ -28,11 +28,12 @@ def _first_text(box, ancestors: tuple = ()):
     return None
 
 
-def page_marks(document, article_names: set[str]) -> Iterator[PageMark]:
-    """One mark per page that starts inside an article's body; labels are the printed page numbers."""
+def page_marks(document, article_names: set[str], first: int = 1) -> Iterator[PageMark]:
+    """One mark per page that starts inside an article's body; labels are the printed page numbers
+    (`first`: the number of the document's first page, for a part laid out on its own: runs.py)."""
     consumed: dict[str, int] = {}  # element id → characters laid out on earlier pages
     last: str | None = None  # the last element with an id laid out so far
-    for number, page in enumerate(document.pages, start=1):
+    for number, page in enumerate(document.pages, start=first):
         mark = _mark(page, number, article_names, consumed, last)
         if mark is not None:
             yield mark

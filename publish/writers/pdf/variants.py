@@ -19,6 +19,7 @@ for a screen-only layout).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import io
 import re
 import zlib
@@ -167,11 +168,16 @@ def _page_dicts(pdf) -> list:
     return [pdf.objects[number] for number in kids[::3]]
 
 
+# Object streams make the file smaller, but a reader must unpack them all to read any object:
+# the parts runs.py caches and assemble.py opens by the hundred are written without them.
+OBJECT_STREAMS: contextvars.ContextVar[bool] = contextvars.ContextVar("publish_object_streams", default=True)
+
+
 def _serialise(pdf, version: str, identifier: bool) -> bytes:
     out = io.BytesIO()
     pdf.current_position = 0  # pydyf counts the bytes it writes from where its last write ended
     with _appended(pdf):  # pydyf appends the info dictionary and object streams as it writes
-        pdf.write(out, version, identifier, compress=True)
+        pdf.write(out, version, identifier, compress=OBJECT_STREAMS.get())
     return out.getvalue()
 
 

@@ -113,21 +113,22 @@ class Layout:
         return results
 
 
-def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, bleed: bool = True,
-            cache: Path | None = None) -> Layout:
-    """Lay the publication out (with the print page's bleed unless only a screen PDF is wanted);
-    `modified` is the date the PDFs carry (never the clock, for reproducible files); `cache`
-    keeps what is slow to make again (the drawn formulas)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+@dataclass(frozen=True)
+class Sources:
+    """What a layout reads, in plain values: the book's HTML (after the engine's rewrites), the
+    stylesheets' text, and the files the fetcher may serve (href → path). runs.py lays parts of
+    the same HTML out with the same sources, in this process or another."""
 
+    html: str
+    css: tuple[str, ...]
+    files: tuple[tuple[str, str], ...]
+    bleed: bool
+
+
+def sources(book: Book, theme: Theme, report: Report, bleed: bool = True, cache: Path | None = None) -> Sources:
+    """The HTML and CSS of the publication's print layout (`cache`: the drawn formulas and the
+    images' print copies; `report`: what making those copies finds, W240 and W252)."""
     pub, rendered, images, faces = book.publication, book.rendered, book.images, book.faces
-
-    justify.install()  # and autospace's attributes, which its spans become (to_attributes below)
-    pngs.install()  # PNGs into the PDF as they are, not decoded and re-encoded
-    pagerefs.install()  # a tagged PDF written in linear time
-    pagestyles.install()  # and page styles computed in it
-    grid.install()  # body lines on the frame grid
     files = {info.asset.href: info.asset.source for info in images.values()}
     files.update({f"fonts/{face.file_name}": face.path for face in faces})  # fallbacks too
     files["profiles/output-intent.icc"] = pub.page.output_profile or _SRGB
@@ -144,30 +145,75 @@ def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, ble
     html_text = math.to_svg(grid.spanning(html_text, images, pub.page.grid.columns), faces, cache)
     html_text = ruby.prepare(html_text)  # per-character ruby, emphasis dots (issue 15)
     html_text = anchors.linked_anchors(autospace.to_attributes(html_text))
-    fetcher = ConfinedFetcher(files)
-    # Like fonts, @color-profile rules are honoured only through one shared registry.
-    font_config = FontConfiguration()
-    color_profiles: dict[str, Any] = {}
-    shared = {"font_config": font_config, "color_profiles": color_profiles, "url_fetcher": fetcher,
-              "base_url": fetcher.base_url}
     theme_css = font_stacks(theme.css("print.css"), faces)  # the fallbacks the project adds
     if bleed:  # with a printer's CMYK profile, the theme's colours in it, text in pure black (K100)
         theme_css = css_in_cmyk(theme_css, pub.page.output_profile)
-    stylesheets = [CSS(string=font_css(faces), **shared), CSS(string=grid.grid_css(pub), **shared),
-                   CSS(string=theme_css, **shared), CSS(string=page_css(pub, bleed), **shared)]
-    html = HTML(string=html_text, base_url=fetcher.base_url, url_fetcher=fetcher)
-    intent = {"output_intent": "--output-intent"} if bleed else {}
-    with few_full_collections(), grid.laid_out_on(pub):
-        document = html.render(stylesheets=stylesheets, font_config=font_config, color_profiles=color_profiles,
-                               presentational_hints=True, **intent)
-    marks = tuple(page_marks(document, {r.name for r in rendered}))
+    css = (font_css(faces), grid.grid_css(pub), theme_css, page_css(pub, bleed))
+    return Sources(html_text, css, tuple((href, str(path)) for href, path in files.items()), bleed)
+
+
+def install_extensions() -> None:
+    justify.install()  # and autospace's attributes, which its spans become (to_attributes below)
+    pngs.install()  # PNGs into the PDF as they are, not decoded and re-encoded
+    pagerefs.install()  # a tagged PDF written in linear time
+    pagestyles.install()  # and page styles computed in it
+    grid.install()  # body lines on the frame grid
+
+
+class Renderer:
+    """Lays out HTML with `sources`' stylesheets. One per process: its font configuration and
+    parsed stylesheets serve every layout it makes (the fonts are loaded once)."""
+
+    def __init__(self, src: Sources) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        install_extensions()
+        self.sources = src
+        self.fetcher = ConfinedFetcher({href: Path(path) for href, path in src.files})
+        # Like fonts, @color-profile rules are honoured only through one shared registry.
+        self.font_config = FontConfiguration()
+        self.color_profiles: dict[str, Any] = {}
+        self.shared = {"font_config": self.font_config, "color_profiles": self.color_profiles,
+                       "url_fetcher": self.fetcher, "base_url": self.fetcher.base_url}
+        self.stylesheets = [CSS(string=text, **self.shared) for text in src.css]
+
+    def render(self, html_text: str, pub: Publication, extra_css: str = "") -> Any:
+        from weasyprint import CSS, HTML
+
+        stylesheets = self.stylesheets + ([CSS(string=extra_css, **self.shared)] if extra_css else [])
+        html = HTML(string=html_text, base_url=self.fetcher.base_url, url_fetcher=self.fetcher)
+        intent = {"output_intent": "--output-intent"} if self.sources.bleed else {}
+        with few_full_collections(), grid.laid_out_on(pub):
+            return html.render(stylesheets=stylesheets, font_config=self.font_config,
+                               color_profiles=self.color_profiles, presentational_hints=True, **intent)
+
+    def refused(self, pub: Publication, report: Report) -> None:
+        for url in self.fetcher.refused:
+            report.add(codes.REMOTE_RESOURCE, f"not fetched during the PDF build: {url}", pub.root / "styles", 1, 1)
+        self.fetcher.refused.clear()
+
+
+def dated(document: Any, modified: dt.datetime) -> None:
+    """Reproducible: dates from SOURCE_DATE_EPOCH or the publication date (PDF/X otherwise takes
+    the clock); the document ID is made in Layout.write_all."""
+    document.metadata.created = document.metadata.modified = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, bleed: bool = True,
+            cache: Path | None = None) -> Layout:
+    """Lay the publication out (with the print page's bleed unless only a screen PDF is wanted);
+    `modified` is the date the PDFs carry (never the clock, for reproducible files); `cache`
+    keeps what is slow to make again (the drawn formulas)."""
+    pub = book.publication
+    src = sources(book, theme, report, bleed, cache)
+    renderer = Renderer(src)
+    document = renderer.render(src.html, pub)
+    marks = tuple(page_marks(document, {r.name for r in book.rendered}))
     if bleed:
         preflight.after_layout(document, pub, report)
-    # Reproducible: dates from SOURCE_DATE_EPOCH or the publication date (PDF/X otherwise takes the
-    # clock); the document ID is made in Layout.write_all.
-    document.metadata.created = document.metadata.modified = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
-    for url in fetcher.refused:
-        report.add(codes.REMOTE_RESOURCE, f"not fetched during the PDF build: {url}", pub.root / "styles", 1, 1)
+    dated(document, modified)
+    renderer.refused(pub, report)
     return Layout(pub, document, bleed, marks)
 
 

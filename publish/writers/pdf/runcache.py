@@ -1,0 +1,76 @@
+"""The run cache: each laid-out run's PDFs and what its layout told (JSON), by content hash.
+
+build/.cache/pdf-runs/<key>.json, <key>.print.pdf, <key>.screen.pdf. The key covers all a
+run's pages depend on: its HTML, the stylesheets, the files it uses (by size and time), its
+start page, the variants, the PDFs' date and identifier, and the code that lays it out. JSON
+and PDF bytes only, never pickle (build/ may come from anyone).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from ...store import write_bytes
+from .runs import RunResult
+
+VERSION = "1"
+# Modules that do not change a run's PDFs (they join and schedule them): editing them keeps the cache.
+_NOT_LAYOUT = {"assemble.py", "runbuild.py", "__init__.py"}
+
+
+@functools.cache
+def code_digest() -> str:
+    """The layout code: this package's modules and WeasyPrint's version."""
+    import weasyprint
+
+    digest = hashlib.sha256(f"{VERSION}|{weasyprint.__version__}".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        if path.name not in _NOT_LAYOUT:
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def key(parts: Iterable[str], files: Iterable[tuple[str, str]], html: str) -> str:
+    digest = hashlib.sha256(code_digest().encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode())
+    digest.update(b"\0" + html.encode())
+    for href, path in files:
+        if href in html:  # the images and fonts the run uses (fonts: by the stylesheets' links)
+            try:
+                stat = Path(path).stat()
+            except OSError:
+                continue
+            digest.update(f"\0{href}\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:40]
+
+
+def paths(directory: Path, run_key: str, variant: str | None = None) -> Path:
+    return directory / (f"{run_key}.{variant}.pdf" if variant else f"{run_key}.json")
+
+
+def store(directory: Path, result: RunResult, pdfs: dict[str, bytes]) -> None:
+    for variant, data in pdfs.items():
+        write_bytes(paths(directory, result.key, variant), data)
+    write_bytes(paths(directory, result.key), json.dumps(result.to_json(), ensure_ascii=False).encode())
+
+
+def load(directory: Path, run_key: str, wanted: tuple[str, ...]) -> RunResult | None:
+    meta = paths(directory, run_key)
+    if not meta.is_file() or not all(paths(directory, run_key, v).is_file() for v in wanted):
+        return None
+    try:
+        return RunResult.from_json(json.loads(meta.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None  # a damaged entry is laid out again
+
+
+def prune(directory: Path, kept: set[str]) -> None:
+    """Only the runs of the last build are kept (a cache that grows with every edit would not)."""
+    for path in directory.glob("*"):
+        if path.name.split(".")[0] not in kept and path.name != "index.json":
+            path.unlink(missing_ok=True)

@@ -1,0 +1,116 @@
+"""Laying one run out and writing its PDFs, in this process or in a worker process.
+
+A worker is `python -m publish.writers.pdf.runwork`, started by runbuild.py with pipes (not
+multiprocessing: the PDF job may itself run in a daemonic worker of make, which may not have
+children of its own). Messages are length-prefixed pickles between publish's own processes
+(nothing pickled is ever read from disk). A worker says how many pages a run has as soon as it
+is laid out, before it is painted and written, so that the next run (which starts after it)
+can be laid out on the other core meanwhile.
+"""
+
+from __future__ import annotations
+
+import gc
+import pickle
+import struct
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from ...diagnostics import Report
+from ...model import Book
+from . import runs, variants
+from .writer import Layout, Renderer, Sources, dated
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every run of a build shares (sent once to each worker)."""
+
+    book: Book
+    sources: Sources
+    wanted: tuple[str, ...]  # the variants written: "print", "screen"
+    modified: Any  # datetime
+    directory: Path  # the run cache
+
+
+@dataclass(frozen=True)
+class Task:
+    index: int
+    html: str
+    start: int
+    key: str
+
+
+class Worker:
+    """Lays runs out with one renderer (fonts and stylesheets loaded once)."""
+
+    def __init__(self, context: Context) -> None:
+        runs.install()
+        self.context = context
+        self.renderer = Renderer(context.sources)
+        self.originals = set(runs.originals(context.book.faces))
+
+    def run(self, task: Task, laid: Callable[[int, int], None]) -> runs.RunResult:
+        context, pub = self.context, self.context.book.publication
+        report = Report()
+        with runs.starting_on(task.start):
+            document = self.renderer.render(task.html, pub, runs.start_css(task.start))
+        dated(document, context.modified)
+        self.renderer.refused(pub, report)
+        meta = runs.laid_out_meta(document, context.book, task.key, task.start, report)
+        laid(task.index, meta.pages)
+        fonts: dict[str, dict[str, Any]] = {}
+        token = variants.OBJECT_STREAMS.set(False)
+        try:
+            with runs.fonts_recorded(fonts, self.originals), runs.linking_across():
+                written = Layout(pub, document, context.sources.bleed, meta.marks).write_all(context.wanted)
+        finally:
+            variants.OBJECT_STREAMS.reset(token)
+        del document
+        gc.collect()  # the run's layout is freed before the next one is made
+        result = runs.RunResult(**{**meta.__dict__, "fonts": fonts})
+        from .runcache import store
+
+        store(context.directory, result, {variant: written[variant].data for variant in context.wanted})
+        return result
+
+
+# -- the pipe protocol -----------------------------------------------------------------------
+
+def send(stream: IO[bytes], message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack(">Q", len(data)) + data)
+    stream.flush()
+
+
+def receive(stream: IO[bytes]) -> Any:
+    header = stream.read(8)
+    if len(header) < 8:
+        raise EOFError
+    (length,) = struct.unpack(">Q", header)
+    return pickle.loads(stream.read(length))  # from our own parent process, never from a file
+
+
+def main() -> None:
+    inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing else may write into the pipe
+    worker = Worker(receive(inbox))
+    while True:
+        try:
+            task = receive(inbox)
+        except EOFError:
+            return
+        try:
+            result = worker.run(task, lambda index, pages: send(outbox, ("laid", index, pages)))
+            send(outbox, ("done", task.index, result))
+        except Exception as error:  # reported by the parent, with the run
+            import traceback
+
+            send(outbox, ("failed", task.index, f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
+
+
+if __name__ == "__main__":
+    main()

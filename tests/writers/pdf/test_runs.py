@@ -1,0 +1,192 @@
+"""The PDF laid out run by run (runs.py, runbuild.py, assemble.py) against the whole book laid out
+at once: the same pages pixel for pixel, the same page marks, outline, links and tags, each face
+embedded once; an edit lays out only its run; the files are reproducible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from conftest import copy_case, run_publish
+
+from publish.checks import check
+from publish.diagnostics import Report
+from publish.writers.pdf import runbuild, runs
+from publish.writers.pdf.writer import lay_out, sources
+from publish.writers.theme import load_theme
+
+WHEN = dt.datetime(2020, 2, 15, tzinfo=dt.UTC)
+BOTH = ("print", "screen")
+
+
+def _book(project: Path):
+    report = Report()
+    book = check(project, report)
+    assert book is not None, report.items
+    return book
+
+
+def _whole(project: Path):
+    book = _book(project)
+    layout = lay_out(book, load_theme(project), Report(), WHEN)
+    written = layout.write_all(BOTH)
+    return layout, {variant: written[variant].data for variant in BOTH}
+
+
+def _runs(project: Path, cache: Path, jobs: int = 1) -> runbuild.Outcome:
+    return runbuild.build(_book(project), load_theme(project), Report(), WHEN, BOTH, cache, jobs)
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    assert found, f"{name} is needed (poppler-utils); .ci/run installs it"
+    return found
+
+
+def _pages(data: bytes, tmp_path: Path, name: str) -> list[bytes]:
+    """Each page as pixels (pdftoppm, 40 dpi, greyscale PGM)."""
+    source = tmp_path / f"{name}.pdf"
+    source.write_bytes(data)
+    subprocess.run([_tool("pdftoppm"), "-r", "40", "-gray", str(source), str(tmp_path / name)], check=True)
+    return [path.read_bytes() for path in sorted(tmp_path.glob(f"{name}-*.pgm"))]
+
+
+def _fonts(data: bytes, tmp_path: Path) -> list[str]:
+    source = tmp_path / "fonts.pdf"
+    source.write_bytes(data)
+    lines = subprocess.run([_tool("pdffonts"), str(source)], check=True, capture_output=True, text=True).stdout
+    return [line.split()[0].split("+")[-1] for line in lines.splitlines()[2:]]
+
+
+def _structure(data: bytes) -> dict:
+    """What a reader follows: the outline, each page's links, the tags' shape, the destinations."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pages = {page.objgen: i for i, page in enumerate(p.obj for p in pdf.pages)}
+
+        def outline(items) -> list:
+            return [(item.title, pages[item.destination[0].objgen], [round(float(v), 2) for v in item.destination[2:4]],
+                     outline(item.children)) for item in items]
+
+        with pdf.open_outline() as tree:
+            bookmarks = outline(tree.root)
+        links = [[(str(a.get("/Dest", "")), [round(float(v), 2) for v in a.Rect]) for a in page.obj.get("/Annots", [])]
+                 for page in pdf.pages]
+        root = pdf.Root.StructTreeRoot
+        nums = root.ParentTree.Nums
+        tree_map = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        tagged = []
+        for page in pdf.pages:
+            elements = tree_map[int(page.obj.StructParents)]
+            tagged.append([str(element.S) for element in elements])
+            assert all(element.Pg.objgen == page.obj.objgen for element in elements if "/Pg" in element)
+        for page in pdf.pages:  # every link annotation is the object of its tag
+            for annotation in page.obj.get("/Annots", []):
+                kids = tree_map[int(annotation.StructParent)].K
+                kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+                assert any(isinstance(k, pikepdf.Dictionary) and k.get("/Obj") is not None
+                           and k.Obj.objgen == annotation.objgen for k in kids)
+        dests = pdf.Root.Names.Dests.Names
+        destinations = {str(dests[i]): pages[dests[i + 1][0].objgen] for i in range(0, len(dests), 2)}
+        return {"outline": bookmarks, "links": links, "tags": tagged, "destinations": destinations,
+                "top": [str(kid.S) for kid in root.K[0].K], "version": pdf.pdf_version,
+                "intent": "/OutputIntents" in pdf.Root, "lang": str(pdf.Root.Lang)}
+
+
+def _recto(tmp_path: Path) -> Path:
+    project = copy_case("basic", tmp_path)
+    yaml_path = project / "manuscript" / "publication.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8") + "page:\n  recto_openers: true\n", encoding="utf-8")
+    return project
+
+
+def test_split_gives_back_the_whole_html(tmp_path):
+    for name in ("basic", "magazine"):
+        project = copy_case(name, tmp_path / name)
+        src = sources(_book(project), load_theme(project), Report(), True, None)
+        split = runs.split(src.html)
+        assert split.head + "".join(run.body for run in split.runs) + split.tail == src.html
+        assert [run.toc for run in split.runs][:2] == [False, True]
+        # Footnotes (a <section> at the start of a line inside an article) do not start a run.
+        assert all(not run.body.startswith("<section class=\"footnotes") for run in split.runs)
+    basic = runs.split(sources(_book(tmp_path / "basic" / "basic"), load_theme(tmp_path / "basic" / "basic"),
+                               Report(), True, None).html)
+    assert len(basic.runs) == 6  # cover, contents, four articles each on a new page
+
+
+@pytest.mark.parametrize("case", ["basic", "recto", "magazine"])
+def test_the_assembled_pdfs_are_the_whole_layout_page_by_page(tmp_path, case):
+    project = _recto(tmp_path) if case == "recto" else copy_case(case, tmp_path)
+    layout, whole = _whole(project)
+    outcome = _runs(project, tmp_path / "cache", jobs=2 if case == "magazine" else 1)
+    assert outcome.runs >= 3 and outcome.pages == layout.pages
+    assert outcome.marks == layout.marks  # the EPUB's page-list
+    for variant in BOTH:
+        assembled = outcome.pdfs[variant]
+        assert _pages(assembled, tmp_path, f"runs-{variant}") == _pages(whole[variant], tmp_path, f"whole-{variant}")
+        assert _structure(assembled) == _structure(whole[variant])
+        faces = _fonts(assembled, tmp_path)
+        assert sorted(faces) == sorted(_fonts(whole[variant], tmp_path)) and len(faces) == len(set(faces))
+        (tmp_path / "check.pdf").write_bytes(assembled)
+        subprocess.run([_tool("qpdf"), "--check", str(tmp_path / "check.pdf")], check=True, capture_output=True)
+    if case == "recto":
+        assert layout.pages == 9  # blank versos before the articles that would start on one
+
+
+def test_an_edit_lays_out_its_run_only_and_a_longer_article_moves_the_rest(tmp_path):
+    project = copy_case("basic", tmp_path)
+    cache = tmp_path / "cache"
+    cold = _runs(project, cache)
+    assert cold.laid_out >= cold.runs
+    warm = _runs(project, cache)
+    assert warm.laid_out == 0 and warm.pdfs == cold.pdfs  # byte for byte from the cache
+    article = project / "manuscript" / "articles" / "figures.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    edited = _runs(project, cache)
+    assert edited.laid_out == 1 and edited.pages == cold.pages
+    assert _pages(edited.pdfs["print"], tmp_path, "edit") == _pages(_whole(project)[1]["print"], tmp_path, "edit-whole")
+    # Two more pages of text in the first article: the later runs start later, the 目录 changes.
+    opening = project / "manuscript" / "articles" / "opening.md"
+    opening.write_text(opening.read_text(encoding="utf-8") + "\n" + "\n\n".join(["这是补充的段落。" * 40] * 12),
+                       encoding="utf-8")
+    longer = _runs(project, cache)
+    layout, whole = _whole(project)
+    assert longer.pages == layout.pages > edited.pages and longer.marks == layout.marks
+    assert _pages(longer.pdfs["screen"], tmp_path, "longer") == _pages(whole["screen"], tmp_path, "longer-whole")
+    assert _structure(longer.pdfs["screen"]) == _structure(whole["screen"])
+
+
+def test_publish_builds_the_pdfs_run_by_run_when_asked(tmp_path):
+    project = copy_case("basic", tmp_path)
+    env = dict(os.environ, **{runbuild.ENVIRONMENT: "1"})
+    result = run_publish("-C", str(project), "-v", "-j", "2", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "runs laid out" in result.stderr
+    layout, whole = _whole(project)
+    built = project / "build" / "test-monthly-print.pdf"
+    assert _pages(built.read_bytes(), tmp_path, "cli") == _pages(whole["print"], tmp_path, "cli-whole")
+    assert len([p for p in (project / "build" / ".cache" / "pdf-runs").glob("*.json") if p.name != "index.json"]) == 6
+
+
+def test_the_sample_assembled_from_runs_is_its_whole_layout(tmp_path):
+    """The bundled issue (a magazine whose sections run on: the cover, the 目录 and one run of
+    112 pages), run by run with workers, against its whole layout."""
+    from conftest import REPO
+
+    project = tmp_path / "sample"
+    shutil.copytree(REPO / "manuscript", project / "manuscript")
+    layout, whole = _whole(project)
+    outcome = _runs(project, tmp_path / "cache", jobs=2)
+    assert outcome.runs == 3 and outcome.pages == layout.pages and outcome.marks == layout.marks
+    for variant in BOTH:
+        assert _pages(outcome.pdfs[variant], tmp_path, f"runs-{variant}") == \
+            _pages(whole[variant], tmp_path, f"whole-{variant}")
+        assert _structure(outcome.pdfs[variant]) == _structure(whole[variant])
