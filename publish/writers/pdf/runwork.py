@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from ...diagnostics import Report
 from ...model import Book
-from . import runs, variants
+from . import rasters, runs, variants
 from .writer import Layout, Renderer, Sources, dated
 
 
@@ -51,6 +51,10 @@ class Worker:
         runs.install()
         self.context = context
         self.renderer = Renderer(context.sources)
+        # The images' print and screen copies are registered per process (rasters.py): a worker
+        # registers them too (made already, found in the cache by digest), or its runs would carry
+        # the originals as WeasyPrint decodes them.
+        rasters.declare(context.book, self.renderer.fetcher.base_url, context.directory.parent, Report())
         self.originals = set(runs.originals(context.book.faces))
 
     def run(self, task: Task, laid: Callable[[int, int], None]) -> runs.RunResult:
