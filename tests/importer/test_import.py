@@ -116,7 +116,8 @@ def test_a_docsify_book_with_a_cdn_mapped_onto_a_folder(tmp_path):
         "docsify/docs/chapter1/README.md:7:1: warning W405: remote image https://other.example.com/x.png is left remote"
         "\n  hint: map it onto a folder of the book: publish import … --map-url PREFIX=FOLDER"]
     _, found = built(project)
-    assert [d.split(": ")[1] for d in found] == ["warning W204"]
+    # W209 too: the check reports what the print would, and the book's test pictures are tiny.
+    assert [d.split(": ")[1] for d in found] == ["warning W204", "warning W209", "warning W209"]
 
 
 def test_a_folder_with_nested_unicode_names_builds_a_valid_epub(tmp_path):

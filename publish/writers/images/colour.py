@@ -181,7 +181,8 @@ def total_ink(image: Any) -> float:
     return max((sum(px) for px in small.get_flattened_data()), default=0) * 100 / 255
 
 
-_DECLARATION = re.compile(r"(?<![\w-])((?:[\w-]*(?:color|background|border|outline|fill|stroke|shadow|"
+# Custom properties too: the theme's colours are --accent, --tint, --paper (theme/print.css).
+_DECLARATION = re.compile(r"(?<![\w-])((?:--[\w-]+|[\w-]*(?:color|background|border|outline|fill|stroke|shadow|"
                           r"decoration)[\w-]*)\s*:\s*)([^;{}]+)", re.I)
 _COLOUR = re.compile(r"#([0-9a-f]{6}|[0-9a-f]{3})\b"
                      r"|\brgba?\(\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)\s*(?:[,/]\s*([\d.]+%?)\s*)?\)",
