@@ -63,6 +63,9 @@ MISSING_ARTICLE = _code("E107", "listed article has no file",
               "an article listed in `contents` has no file")
 UNLISTED_ARTICLE = _code("W108", "article not listed",
               "an article file is not listed in `contents`")
+TITLE_FROM_FILE_NAME = _code("W116", "title from the file name",
+              "a Word document has no title in its properties and no Heading 1: its file name is its title "
+                             "(authors' files are often named so; give it a title in Word to choose another)")
 NOT_UTF8 = _code("E109", "not UTF-8",
               "a file is not UTF-8 (UTF-16, GBK …); a BOM and CRLF line ends are fine")
 CONTROL_CHARACTER = _code("E110", "control character",

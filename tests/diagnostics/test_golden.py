@@ -92,6 +92,7 @@ def test_every_code_in_the_docs_has_a_case_or_a_test():
     elsewhere = {"E215": "test_missing_bundled_fonts_is_E215", "E302": "test_security.py (concurrent runs)",
                  "E304": "test_serve_on_a_busy_port_is_E304", "E303": "test_an_engine_failure_is_E303",
                  "E305": "tests/make/test_disk_full.py (a full tmpfs as build/)",
+                 "W116": "test_a_document_without_a_title_or_a_heading_is_titled_by_its_file_name",
                  # The printer's CMYK profile they need cannot be committed (tests/checks/image_fixture.py):
                  "W240": "tests/checks/test_image_outputs.py", "W252": "tests/checks/test_images.py",
                  # Only a laid-out page shows them (tests/checks/test_preflight.py):
