@@ -114,11 +114,14 @@ def test_print_images_at_their_pixels_in_the_printers_cmyk(cmyk_build):
 def test_print_text_and_drawings_are_in_cmyk_text_black_as_k100(cmyk_build):
     pdf = pikepdf.open(cmyk_build / "build" / "pictures-print.pdf")
     for number, page in enumerate(pdf.pages, 1):
-        # The page's own content: the crop marks are a stream of their own before it (variants.py),
-        # drawn in RGB black for now (registration colour would be 1 1 1 1 K).
-        contents = page.Contents[-1] if isinstance(page.Contents, pikepdf.Array) else page.Contents
-        operators = [str(op) for _, op in pikepdf.parse_content_stream(contents)]
+        # The page's content and its crop marks (a stream of their own before it, variants.py),
+        # the marks in all four inks.
+        streams = list(page.Contents) if isinstance(page.Contents, pikepdf.Array) else [page.Contents]
+        operators = [str(op) for stream in streams for _, op in pikepdf.parse_content_stream(stream)]
         assert "rg" not in operators and "RG" not in operators, f"RGB paint on page {number}"
+        marks = [[float(v) for v in operands] for operands, op in pikepdf.parse_content_stream(streams[0])
+                 if str(op) == "K"]
+        assert marks == [[1.0, 1.0, 1.0, 1.0]], f"crop marks on page {number}: {marks}"
     text_page = pikepdf.parse_content_stream(pdf.pages[2])
     colours = [[float(v) for v in operands] for operands, op in text_page if str(op) == "scn"]
     assert [0.0, 0.0, 0.0, 1.0] in colours

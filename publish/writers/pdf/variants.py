@@ -75,15 +75,16 @@ def paint(document, document_id: bytes, profiles: dict[str, bytes]):
     return pdf
 
 
-def write_print(pdf, pages) -> bytes:
-    """The print PDF: the painting with crop marks outside the bleed and the media box around them."""
+def write_print(pdf, pages, cmyk: bool = False) -> bytes:
+    """The print PDF: the painting with crop marks outside the bleed and the media box around them
+    (`cmyk`: the output intent is a printer's CMYK, and the marks are on every plate)."""
     settings = options(PRINT_VARIANT)
     page_dicts = _page_dicts(pdf)
     saved = [{key: page[key] for key in ("Contents", "MediaBox", "BleedBox")} for page in page_dicts]
     try:
         with _appended(pdf):
             for page_dict, page in zip(page_dicts, pages):
-                _add_crop_marks(pdf, page_dict, page)
+                _add_crop_marks(pdf, page_dict, page, cmyk)
             return _serialise(pdf, settings["pdf_version"], settings["pdf_identifier"])
     finally:
         for page_dict, boxes in zip(page_dicts, saved):
@@ -273,9 +274,11 @@ def _compress(stream) -> None:
         stream.compress = False
 
 
-def _add_crop_marks(pdf, page_dict, page) -> None:
+def _add_crop_marks(pdf, page_dict, page, cmyk: bool = False) -> None:
     """Crop marks for a page laid out with bleed, as an artifact in a content stream of their own,
-    before the page's (which leaves its coordinate system changed); the media box grows to hold them."""
+    before the page's (which leaves its coordinate system changed); the media box grows to hold them.
+    Under a CMYK intent they are drawn in all four inks (1 1 1 1 K), so that each plate has them to
+    register and trim by; RGB black would reach the plates only through the RIP's conversion."""
     import pydyf
 
     marks = tuple(page._page_box.style["marks"] or ())
@@ -285,7 +288,8 @@ def _add_crop_marks(pdf, page_dict, page) -> None:
     bleed = max(page.bleed.values()) * 0.75  # CSS px to pt
     offset = max(MARK_OFFSET_MM * PT_PER_MM, bleed)
     reach = offset + MARK_LENGTH_MM * PT_PER_MM
-    ops = [b"/Artifact BMC", b"q", f"{MARK_WEIGHT_PT} w 0 J [] 0 d 0 0 0 RG".encode()]
+    colour = "1 1 1 1 K" if cmyk else "0 0 0 RG"
+    ops = [b"/Artifact BMC", b"q", f"{MARK_WEIGHT_PT} w 0 J [] 0 d {colour}".encode()]
     for x, outward_x in ((left, -1), (right, 1)):
         for y, outward_y in ((bottom, -1), (top, 1)):
             # A horizontal mark on the trim's horizontal edge, a vertical one on its vertical edge.

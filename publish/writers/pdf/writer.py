@@ -104,7 +104,7 @@ class Layout:
             intent = (self.pub.page.output_profile or _SRGB).read_bytes()
             painted = variants.paint(self.document, document_id, {"--output-intent": intent})
             preflight.painted(painted)  # fonts embedded? (reported by the job, pdf/__init__.py)
-            results["print"] = variants.write_print(painted, self.document.pages)
+            results["print"] = variants.write_print(painted, self.document.pages, cmyk=intent[16:20] == b"CMYK")
             if "screen" in wanted and variants.shares_painting(self.document):
                 results["screen"] = variants.write_screen(painted, self.document)
             del painted
