@@ -90,7 +90,9 @@ def check_coverage(faces: tuple[FontFace, ...], texts: dict[Path, str], root: Pa
                    "copy them from the publish repository's fonts/ folder")
         return
     key = value_sha([[f.file_name, memo.digest(f.path)] for f in faces]) if memo is not None else ""
-    known = set((memo.get("coverage", "fonts", key) or "") if memo is not None else "")
+    remembered = memo.get("coverage", "fonts", key) if memo is not None else None
+    # A string of characters, as put below; anything else (a damaged memo) is checked again.
+    known = set(remembered) if isinstance(remembered, str) else set()
     todo = {p: text for p, text in texts.items() if not set(text) <= known}
     if not todo:
         return

@@ -149,9 +149,19 @@ def _examined(path: Path, max_pixels: int) -> list:
 
 
 def _sound(answer: object) -> bool:
-    return isinstance(answer, list) and ((len(answer) == _FIELDS and answer[0] == "ok")
-                                         or (len(answer) == 4 and answer[0] == "problem"
-                                             and lookup(answer[1]) is not None))
+    """Whether a memo answer has the shape and the types `_examined` gives: build/ may come from
+    anyone, and a wrong value must mean "examine again", never a crash or a wrong ImageInfo."""
+    if not isinstance(answer, list):
+        return False
+    if len(answer) == 4 and answer[0] == "problem":
+        return lookup(answer[1]) is not None and all(isinstance(x, str) for x in answer[2:])
+    if len(answer) != _FIELDS or answer[0] != "ok":
+        return False
+    _, media_type, width, height, mode, orientation, profile, alpha = answer
+    sizes = (width is None and height is None) or all(type(x) is int and x > 0 for x in (width, height))
+    return (media_type in MEDIA_TYPES.values() or media_type == "image/svg+xml") and sizes \
+        and isinstance(mode, str) and type(orientation) is int and 1 <= orientation <= 8 \
+        and isinstance(profile, str) and type(alpha) is bool
 
 
 def inspect(assets: Iterable[Asset], report: Report, memo: Memo | None = None,
@@ -159,6 +169,8 @@ def inspect(assets: Iterable[Asset], report: Report, memo: Memo | None = None,
     """One ImageInfo per distinct image, keyed by its href; bad images become diagnostics."""
     code = value_sha([(p.name, memo.digest(p)) for p in _CODE] + [options.max_pixels]) if memo is not None else ""
     known = (memo.get("images", "examined", code) or {}) if memo is not None else {}
+    if not isinstance(known, dict):  # a damaged memo: examine everything again
+        known = {}
     seen: dict[str, list] = {}
     found: dict[str, ImageInfo] = {}
     for asset in assets:

@@ -147,3 +147,29 @@ def test_outputs_deleted_or_altered_behind_publish_are_rebuilt(built):
     assert outputs(built) == before  # reproducible: the same bytes as the first build
     sound(built)
     up_to_date(built)
+
+
+def test_crafted_memo_values_are_misses_not_crashes(built):
+    """Valid JSON with the right key but a value of the wrong shape (build/ may come from anyone):
+    the image examinations and the glyph coverage are made again, and the outputs are sound."""
+    cache = built / "build" / ".cache"
+    entries = {"images": sorted(cache.glob("images/examined.json")), "coverage": sorted(cache.glob("coverage/*.json"))}
+    assert all(entries.values()), entries
+    crafted = {"images": [{"x": ["ok", "image/png", "wide", -3, 7, 99, None, "yes"]},
+                          ["not", "a", "dict"], {"x": ["ok", "image/evil", 10, 10, "RGB", 1, "", False]}],
+               "coverage": [12345, ["一", "二"], {"a": 1}]}
+    for kind, paths in entries.items():
+        for value in crafted[kind]:
+            for path in paths:
+                entry = json.loads(path.read_text(encoding="utf-8"))
+                if kind == "images":  # the same digests, each answer replaced
+                    value = value if not isinstance(value, dict) else \
+                        {digest: value["x"] for digest in (entry["value"] or {"x": 0})}
+                path.write_text(json.dumps({**entry, "value": value}), encoding="utf-8")
+            notes = built / "manuscript" / "articles" / "notes.md"  # an edit, so that the build checks
+            notes.write_text(notes.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+            result = run_publish("-C", str(built), "epub")
+            assert result.returncode == 0 and "Traceback" not in result.stderr, (kind, value, result.stderr)
+    result = run_publish("-C", str(built), "--force")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    sound(built)
