@@ -38,14 +38,14 @@ class FontUnreadable(Exception):
 def coverage(faces: tuple[FontFace, ...]) -> frozenset[int]:
     """The characters the faces map. FontUnreadable names a face whose tables cannot be read (a
     damaged file put in the project's fonts/ under a bundled face's name: not checked before)."""
-    covered: set[int] = set()
+    maps = []
     for face in faces:
         stat = face.path.stat()
         try:
-            covered |= _cmap(face.path, (stat.st_mtime_ns, stat.st_size))
+            maps.append(_cmap(face.path, (stat.st_mtime_ns, stat.st_size)))
         except Exception as exc:  # fontTools raises many kinds on a damaged file
             raise FontUnreadable(face.path, font_problem(face.path) or f"{exc.__class__.__name__}: {exc}") from None
-    return frozenset(covered)
+    return maps[0] if len(maps) == 1 else frozenset().union(*maps)  # one face: its cached map, not a copy
 
 
 @functools.lru_cache(maxsize=1)
