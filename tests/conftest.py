@@ -36,6 +36,30 @@ def basic_build(tmp_path_factory) -> Path:
     return project
 
 
+BASIC_OUTPUTS = ("test-monthly.epub", "test-monthly.pdf", "test-monthly-print.pdf")
+
+
+@pytest.fixture
+def built(basic_build, tmp_path) -> Path:
+    """A private copy of the built `basic` fixture, build/ and its caches included."""
+    import shutil
+
+    project = tmp_path / "basic"
+    shutil.copytree(basic_build, project, ignore=shutil.ignore_patterns(".lock"))
+    return project
+
+
+def outputs(project: Path) -> dict[str, bytes]:
+    """The `basic` fixture's three outputs, by name."""
+    return {name: (project / "build" / name).read_bytes() for name in BASIC_OUTPUTS}
+
+
+def edit(project: Path, article: str = "notes", text: str = "\n新加的一段文字。\n") -> None:
+    """Append `text` to an article of the project."""
+    path = project / "manuscript" / "articles" / f"{article}.md"
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
 def fresh_machine(tmp_path: Path) -> dict[str, str]:
     """The environment of a machine whose fontconfig knows only DejaVu (no CJK font at all;
     with no font whatever, Pango crashes)."""

@@ -16,14 +16,15 @@ _FIGURE_LABEL = re.compile(r'(<span class="figure-label">)图(\d+</span>)')
 
 def localized(pub: Publication, rendered: tuple[RenderedArticle, ...]) -> tuple[RenderedArticle, ...]:
     converter = Converter(pub.convert, pub.phrases, _source_language(pub)) if pub.convert else None
-    label = locale.labels(pub.language, pub.labels)["figure"]
     out = []
     for item in rendered:
         html = item.html
         if converter is not None and locale.script_of(item.article.lang) != "ja":
             html = converter.html(html)
+        # The article's own language: a Japanese article of a Chinese book labels its figures 図.
+        label = locale.labels(item.article.lang or pub.language, pub.labels)["figure"]
         if label != "图":
-            html = _FIGURE_LABEL.sub(lambda m: m.group(1) + label + m.group(2), html)
+            html = _FIGURE_LABEL.sub(lambda m, label=label: m.group(1) + label + m.group(2), html)
         out.append(item if html == item.html else replace(item, html=html))
     return tuple(out)
 

@@ -17,27 +17,9 @@ import time
 import zipfile
 from pathlib import Path
 
-import pytest
-from conftest import REPO, run_publish
+from conftest import BASIC_OUTPUTS, REPO, edit, outputs, run_publish
 
-OUTPUTS = ("test-monthly.epub", "test-monthly.pdf", "test-monthly-print.pdf")
-
-
-@pytest.fixture
-def built(basic_build, tmp_path) -> Path:
-    """A private copy of the built fixture, build/ and its caches included."""
-    project = tmp_path / "basic"
-    shutil.copytree(basic_build, project, ignore=shutil.ignore_patterns(".lock"))
-    return project
-
-
-def outputs(project: Path) -> dict[str, bytes]:
-    return {name: (project / "build" / name).read_bytes() for name in OUTPUTS}
-
-
-def edit(project: Path, article: str = "notes", text: str = "\n新加的一段文字。\n") -> None:
-    path = project / "manuscript" / "articles" / f"{article}.md"
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+OUTPUTS = BASIC_OUTPUTS
 
 
 def run_in_process(project: Path, *args: str) -> dict:

@@ -11,7 +11,6 @@ recovers without --force.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -20,9 +19,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import run_publish
+from conftest import BASIC_OUTPUTS, edit, outputs, run_publish
 
-OUTPUTS = ("test-monthly.epub", "test-monthly.pdf", "test-monthly-print.pdf")
+OUTPUTS = BASIC_OUTPUTS
 
 STALL = textwrap.dedent("""
     import os, time
@@ -49,16 +48,10 @@ STALL = textwrap.dedent("""
 
 
 @pytest.fixture
-def built(basic_build, tmp_path) -> Path:
-    project = tmp_path / "basic"
-    shutil.copytree(basic_build, project, ignore=shutil.ignore_patterns(".lock"))
-    notes = project / "manuscript" / "articles" / "notes.md"
-    notes.write_text(notes.read_text(encoding="utf-8") + "\n崩溃测试加的一段。\n", encoding="utf-8")
-    return project
-
-
-def outputs(project: Path) -> dict[str, bytes]:
-    return {name: (project / "build" / name).read_bytes() for name in OUTPUTS}
+def edited(built) -> Path:
+    """The built fixture with an article edited: the next run has work to be killed in."""
+    edit(built, text="\n崩溃测试加的一段。\n")
+    return built
 
 
 def whole(project: Path) -> None:
@@ -142,35 +135,35 @@ def recovers(project: Path) -> None:
     assert "would rebuild" not in again.stdout, again.stdout
 
 
-def test_killed_before_any_output_is_written(built, tmp_path):
+def test_killed_before_any_output_is_written(edited, tmp_path):
     """The first file written is a cache entry (the rendered article), before any worker starts."""
-    before = outputs(built)
-    _, workers = kill_when_stalled(built, tmp_path, ".json")
-    after_the_kill(built, workers, before, OUTPUTS)
-    recovers(built)
+    before = outputs(edited)
+    _, workers = kill_when_stalled(edited, tmp_path, ".json")
+    after_the_kill(edited, workers, before, OUTPUTS)
+    recovers(edited)
 
 
-def test_killed_while_the_worker_writes_the_pdf(built, tmp_path):
+def test_killed_while_the_worker_writes_the_pdf(edited, tmp_path):
     """The PDF worker has its temporary file written and is about to rename it: it must die with
     its parent instead (today's main let it sleep on and put the PDF in place, unrecorded)."""
-    before = outputs(built)
-    stalled, workers = kill_when_stalled(built, tmp_path, "test-monthly.pdf")
+    before = outputs(edited)
+    stalled, workers = kill_when_stalled(edited, tmp_path, "test-monthly.pdf")
     assert stalled in workers, "the PDF is written by a worker"
     # The print PDF is written first and the EPUB may be done too: those are whole, old or new.
-    after_the_kill(built, workers, before, ("test-monthly.pdf",))
-    assert list((built / "build").glob(".test-monthly.pdf.*.tmp")), "the half-done write is a temporary"
-    recovers(built)
+    after_the_kill(edited, workers, before, ("test-monthly.pdf",))
+    assert list((edited / "build").glob(".test-monthly.pdf.*.tmp")), "the half-done write is a temporary"
+    recovers(edited)
 
 
-def test_killed_after_the_pdfs_are_in_place(built, tmp_path):
+def test_killed_after_the_pdfs_are_in_place(edited, tmp_path):
     """The main process is recording the PDFs in the state: the PDFs are new and whole, the
     state does not know them, and the next run rebuilds only what it must."""
-    before = outputs(built)
-    pdf = built / "build" / "test-monthly.pdf"
-    stalled, workers = kill_when_stalled(built, tmp_path, ".publish-state.json",
+    before = outputs(edited)
+    pdf = edited / "build" / "test-monthly.pdf"
+    stalled, workers = kill_when_stalled(edited, tmp_path, ".publish-state.json",
                                          PUBLISH_TEST_STALL_ONCE_CHANGED=f"{pdf}:{pdf.stat().st_mtime_ns}")
     assert stalled not in workers
-    after_the_kill(built, workers, before, ())
-    now = outputs(built)
+    after_the_kill(edited, workers, before, ())
+    now = outputs(edited)
     assert now["test-monthly.pdf"] != before["test-monthly.pdf"]
-    recovers(built)
+    recovers(edited)

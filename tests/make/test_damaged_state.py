@@ -6,26 +6,14 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import run_publish
+from conftest import BASIC_OUTPUTS, edit, outputs, run_publish
 
-OUTPUTS = ("test-monthly.epub", "test-monthly.pdf", "test-monthly-print.pdf")
-
-
-@pytest.fixture
-def built(basic_build, tmp_path) -> Path:
-    project = tmp_path / "basic"
-    shutil.copytree(basic_build, project, ignore=shutil.ignore_patterns(".lock"))
-    return project
-
-
-def outputs(project: Path) -> dict[str, bytes]:
-    return {name: (project / "build" / name).read_bytes() for name in OUTPUTS}
+OUTPUTS = BASIC_OUTPUTS
 
 
 def told(result: subprocess.CompletedProcess) -> list[str]:
@@ -92,8 +80,7 @@ def test_damaged_cache_files_are_made_again_never_used(built):
     for path in damaged:
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2])
-    notes = built / "manuscript" / "articles" / "notes.md"
-    notes.write_text(notes.read_text(encoding="utf-8") + "\n缓存坏了之后的一段。\n", encoding="utf-8")
+    edit(built, text="\n缓存坏了之后的一段。\n")
     result = run_publish("-C", str(built), "-j", "2")
     assert result.returncode == 0, result.stderr
     lines = told(result)
@@ -166,8 +153,7 @@ def test_crafted_memo_values_are_misses_not_crashes(built):
                     value = value if not isinstance(value, dict) else \
                         {digest: value["x"] for digest in (entry["value"] or {"x": 0})}
                 path.write_text(json.dumps({**entry, "value": value}), encoding="utf-8")
-            notes = built / "manuscript" / "articles" / "notes.md"  # an edit, so that the build checks
-            notes.write_text(notes.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+            edit(built, text="\n又一段。\n")  # so that the build checks again
             result = run_publish("-C", str(built), "epub")
             assert result.returncode == 0 and "Traceback" not in result.stderr, (kind, value, result.stderr)
     result = run_publish("-C", str(built), "--force")

@@ -11,11 +11,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_publish
+from conftest import BASIC_OUTPUTS, outputs, run_publish
 
 from publish import store
 
-OUTPUTS = ("test-monthly.epub", "test-monthly.pdf", "test-monthly-print.pdf")
+OUTPUTS = BASIC_OUTPUTS
 
 
 @pytest.fixture
@@ -52,10 +52,6 @@ def fill(folder: Path, leave: int) -> Path:
             assert exc.errno == errno.ENOSPC
             handle.truncate(max(0, handle.tell() - leave))  # tell() may run ahead of what was written: fine
     return filler
-
-
-def outputs(project: Path) -> dict[str, bytes]:
-    return {name: (project / "build" / name).read_bytes() for name in OUTPUTS}
 
 
 def temporaries(project: Path) -> list[Path]:
