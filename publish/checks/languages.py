@@ -5,6 +5,7 @@ memo keeps the manuscript's rendering and every edition is made from it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from ..cjk import locale
@@ -24,9 +25,13 @@ def localized(pub: Publication, rendered: tuple[RenderedArticle, ...]) -> tuple[
         # The article's own language: a Japanese article of a Chinese book labels its figures 図.
         label = locale.labels(item.article.lang or pub.language, pub.labels)["figure"]
         if label != "图":
-            html = _FIGURE_LABEL.sub(lambda m, label=label: m.group(1) + label + m.group(2), html)
+            html = _FIGURE_LABEL.sub(_labelled(label), html)
         out.append(item if html == item.html else replace(item, html=html))
     return tuple(out)
+
+
+def _labelled(label: str) -> Callable[[re.Match[str]], str]:
+    return lambda match: match.group(1) + label + match.group(2)
 
 
 def _source_language(pub: Publication) -> str:
