@@ -20,7 +20,7 @@ import io
 import re
 import warnings
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -32,8 +32,13 @@ _W_RUN = re.compile(rb"(\d+)\s*\[([^\]]*)\]")  # WeasyPrint's widths: first glyp
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 
 
-def assemble(parts: Sequence[Path], results: Sequence[RunResult], originals: Mapping[str, Path]) -> bytes:
-    """One PDF of the runs' PDFs `parts` (in book order); `originals`: font fingerprint → file."""
+Subsetter = Callable[[Path, int, list[int], bool], bytes]  # (file, face index, glyphs, hinting) → zlib'd program
+
+
+def assemble(parts: Sequence[Path], results: Sequence[RunResult], originals: Mapping[str, Path],
+             subsetter: Subsetter | None = None) -> bytes:
+    """One PDF of the runs' PDFs `parts` (in book order); `originals`: font fingerprint → file;
+    `subsetter` makes a face's merged program (default: `subset`, uncached)."""
     import pikepdf
 
     base = pikepdf.open(parts[0])
@@ -52,7 +57,7 @@ def assemble(parts: Sequence[Path], results: Sequence[RunResult], originals: Map
         _join_tags(base, sources, offsets, total)
         _join_destinations(base, sources)
         _outline(base, results)
-        _merge_fonts(base, results, originals)
+        _merge_fonts(base, results, originals, subsetter or subset)
         out = io.BytesIO()
         base.save(out, deterministic_id=True, compress_streams=True, recompress_flate=False,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate, min_version=base.pdf_version)
@@ -195,7 +200,7 @@ def _outline(base, results: Sequence[RunResult]) -> None:
 
 # -- fonts -----------------------------------------------------------------------------------
 
-def _merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Path]) -> None:
+def _merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Path], subsetter: Subsetter) -> None:
     """Each face's font dictionaries of all runs (WeasyPrint names a face's resource alike in
     every run) become one, with one font program subset to the union of their glyphs."""
     by_name: dict[str, list] = {}
@@ -221,7 +226,7 @@ def _merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Pat
         original = originals.get(font["fingerprint"])
         if original is None or group[0].get("/Subtype") != "/Type0":
             continue
-        merged = _merged_font(base, group, original, font["index"], font["hinting"])
+        merged = _merged_font(base, group, original, font["index"], font["hinting"], subsetter)
         for fonts in font_dicts:
             if name in fonts:
                 fonts[name] = merged
@@ -242,7 +247,7 @@ def _font_resources(resources, found: list, seen: set) -> None:
         _font_resources(pattern.get("/Resources"), found, seen)
 
 
-def _merged_font(base, group: list, original: Path, index: int, hinting: bool):
+def _merged_font(base, group: list, original: Path, index: int, hinting: bool, subsetter: Subsetter):
     import pikepdf
 
     widths: dict[int, Any] = {}
@@ -257,18 +262,19 @@ def _merged_font(base, group: list, original: Path, index: int, hinting: bool):
     descendant = template.DescendantFonts[0]
     descriptor = descendant.FontDescriptor
     file_key = "/FontFile3" if "/FontFile3" in descriptor else "/FontFile2"
-    data = _subset(original, index, sorted(widths), hinting)
-    stream = pikepdf.Stream(base, zlib.compress(data, 9))
+    packed = subsetter(original, index, sorted(widths), hinting)
+    stream = pikepdf.Stream(base, packed)
     stream.Filter = pikepdf.Name.FlateDecode
     if file_key == "/FontFile3":
         stream.Subtype = pikepdf.Name.OpenType
     else:
-        stream.Length1 = len(data)
-    pdf_widths: Any = pikepdf.Array()
+        stream.Length1 = len(zlib.decompress(packed))
+    ranges: list[Any] = []  # built as Python lists: appending to a pikepdf.Array one by one took 1.2 s
     for gid in sorted(widths):
         if gid - 1 not in widths:
-            pdf_widths.extend([gid, pikepdf.Array()])
-        pdf_widths[-1].append(widths[gid])
+            ranges += [gid, []]
+        ranges[-1].append(widths[gid])
+    pdf_widths = pikepdf.Array([pikepdf.Array(item) if isinstance(item, list) else item for item in ranges])
     new_descriptor = pikepdf.Dictionary(dict(descriptor.items()))
     new_descriptor[file_key] = stream
     bbox = [float(v) for v in descriptor.FontBBox]
@@ -300,8 +306,9 @@ def _to_unicode(entries: dict[int, bytes]) -> bytes:
     return b"\n".join(lines)
 
 
-def _subset(original: Path, index: int, glyphs: list[int], hinting: bool) -> bytes:
-    """The subset WeasyPrint 70 makes (pdf/fonts.py, Font._harfbuzz_subset), of `glyphs`."""
+def subset(original: Path, index: int, glyphs: list[int], hinting: bool) -> bytes:
+    """The subset WeasyPrint 70 makes (pdf/fonts.py, Font._harfbuzz_subset), of `glyphs`,
+    compressed as it is embedded."""
     import uharfbuzz as hb
 
     face = hb.Face(hb.Blob.from_file_path(str(original)), index)
@@ -318,4 +325,4 @@ def _subset(original: Path, index: int, glyphs: list[int], hinting: bool) -> byt
     if not hinting:
         flags |= hb.SubsetFlags.NO_HINTING
     second.flags = flags
-    return bytes(hb.subset(face, second).blob.data)
+    return zlib.compress(bytes(hb.subset(face, second).blob.data), 9)

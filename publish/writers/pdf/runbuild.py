@@ -84,12 +84,14 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
     pdfs = {}
     from .assemble import assemble
 
+    subsets = runcache.Subsets(directory)
     for variant in wanted:
         if progress:
             progress(f"joining {len(results)} runs ({variant})")
-        pdfs[variant] = assemble([runcache.paths(directory, r.key, variant) for r in results], results, originals)
+        pdfs[variant] = assemble([runcache.paths(directory, r.key, variant) for r in results], results, originals,
+                                 subsets)
         _trimmed()
-    runcache.prune(directory, {r.key for r in results})
+    runcache.prune(directory, {r.key for r in results} | subsets.used)
     from ...store import write_bytes
 
     write_bytes(index_path, json.dumps({"numbers": numbers}, ensure_ascii=False, sort_keys=True).encode())

@@ -69,8 +69,41 @@ def load(directory: Path, run_key: str, wanted: tuple[str, ...]) -> RunResult | 
         return None  # a damaged entry is laid out again
 
 
+class Subsets:
+    """The assembly's merged font programs (assemble.subset), cached as font-<key>.bin by the
+    font file (path, size, time), face, glyphs and HarfBuzz's version: an edit that uses no new
+    character subsets no face again, and the second variant reuses the first's."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory, self.used = directory, set[str]()
+
+    def __call__(self, original: Path, index: int, glyphs: list[int], hinting: bool) -> bytes:
+        import zlib
+
+        import uharfbuzz
+
+        from .assemble import subset
+
+        stat = original.stat()
+        digest = hashlib.sha256(f"{uharfbuzz.__version__}|{original}|{stat.st_size}|{stat.st_mtime_ns}|"
+                                f"{index}|{hinting}|{','.join(map(str, glyphs))}".encode())
+        name = f"font-{digest.hexdigest()[:40]}"
+        path = self.directory / f"{name}.bin"
+        self.used.add(name)
+        try:
+            packed = path.read_bytes()
+            zlib.decompress(packed)  # a damaged file is made again
+            return packed
+        except (OSError, zlib.error):
+            pass
+        packed = subset(original, index, glyphs, hinting)
+        write_bytes(path, packed)
+        return packed
+
+
 def prune(directory: Path, kept: set[str]) -> None:
-    """Only the runs of the last build are kept (a cache that grows with every edit would not)."""
+    """Only the runs (and merged fonts) of the last build are kept (a cache that grows with every
+    edit would not)."""
     for path in directory.glob("*"):
         if path.name.split(".")[0] not in kept and path.name != "index.json":
             path.unlink(missing_ok=True)
