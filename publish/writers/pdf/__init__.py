@@ -1,18 +1,24 @@
-"""The PDF writer: one WeasyPrint layout of the whole publication (writer.py), written as the
-screen PDF (tagged, PDF/UA-1) and the print PDF (trim, bleed, crop marks, PDF/X-4), painted
-once for both (variants.py). The print layout provides the page marks of the EPUB's page-list.
+"""The PDF writer: one WeasyPrint layout of the whole publication (writer.py), or with
+PUBLISH_PDF_RUNS=1 run by run (runbuild.py: the parts between forced page breaks, each laid out
+on its own, cached, in parallel with -j, and joined into one PDF) unless its stylesheets need
+the whole (runs.needs_whole_book); either way written as the screen PDF
+(tagged, PDF/UA-1) and the print PDF (trim, bleed, crop marks, PDF/X-4), painted once for both
+(variants.py). The print layout provides the page marks of the EPUB's page-list.
 
 The engine extensions, each pinned to WeasyPrint 70 (engine.py) and tested on its own:
 autospace and justify (Chinese typography as Pango attributes), anchors, pagestyles and
-pagerefs (three steps that were quadratic in the page count), images and rasters (each
-variant's copy of the images; JPEGs and PNGs copied as they are), variants (one painting, two
-files). preflight checks the laid-out print pages (safe area, bleed, fonts).
+pagerefs (three steps that were quadratic in the page count), columns (columns laid out once),
+grid (the frame grid), images and rasters (each variant's copy of the images; JPEGs and PNGs
+copied as they are), variants (one painting, two files), runs and runstart (a run's first page
+and side, given or found after its layout). preflight checks the laid-out print pages (safe
+area, bleed, fonts).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING
 
 from ...diagnostics import PublishError, Report
 from ...model import Book
@@ -22,6 +28,9 @@ from ..target import Event, Job, Provided, Result, Sink, WriterOptions, Written
 from ..theme import load_theme
 from . import preflight
 from .progress import observe_layout
+
+if TYPE_CHECKING:
+    from . import runbuild
 
 
 def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[Result]:
@@ -34,8 +43,10 @@ def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[
     from . import runbuild
 
     if runbuild.enabled():
-        yield from _build_runs(book, job, options, sink, started)
-        return
+        whole = yield from _build_runs(book, job, options, sink, started)
+        if whole is None:
+            return
+        sink(Event(job.outputs[0][1].name, f"laid out as one document: the stylesheets use {whole.reason}"))
     with observe_layout(job.outputs[0][1].name, sink, job.expected_pages):
         layout = lay_out(book, load_theme(book.publication.root), report, options.modified,
                          bleed="pdf-print" in targets, cache=options.cache)
@@ -60,8 +71,10 @@ def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[
         report = Report()
 
 
-def _build_runs(book: Book, job: Job, options: WriterOptions, sink: Sink, started: float) -> Iterator[Result]:
-    """The same, laid out run by run and cached (runbuild.py)."""
+def _build_runs(book: Book, job: Job, options: WriterOptions, sink: Sink,
+                started: float) -> Generator[Result, None, runbuild.Whole | None]:
+    """The same, laid out run by run and cached (runbuild.py); a `Whole` (and nothing written)
+    when the stylesheets need the book laid out at once."""
     from . import runbuild
 
     report = Report()
@@ -71,6 +84,8 @@ def _build_runs(book: Book, job: Job, options: WriterOptions, sink: Sink, starte
     outcome = runbuild.build(book, load_theme(book.publication.root), report, options.modified,
                              tuple(sorted(set(variants.values()))), options.cache, options.jobs,
                              lambda text: sink(Event(name, text)))
+    if isinstance(outcome, runbuild.Whole):
+        return outcome
     sink(Event(name, f"{outcome.laid_out} of {outcome.runs} runs laid out, the others from the cache"))
     if "pdf-print" in targets:
         yield Provided("page-marks", outcome.marks, outcome.pages, time.perf_counter() - started, tuple(report.items))
@@ -81,6 +96,7 @@ def _build_runs(book: Book, job: Job, options: WriterOptions, sink: Sink, starte
         write_bytes(path, data)
         yield Written(target, len(data), outcome.pages, time.perf_counter() - started, tuple(report.items))
         report = Report()
+    return None
 
 
 def page_marks(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[Result]:

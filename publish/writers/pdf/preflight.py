@@ -19,7 +19,7 @@ _FONT_NAME = re.compile(rb"/FontName\s*/([^\s/<>\[\]()]+)")
 _unembedded: list[str] = []
 
 
-def after_layout(document: Any, pub: Publication, report: Report) -> None:
+def after_layout(document: Any, pub: Publication, report: Report, first: int = 1) -> None:
     """W254 for pages with text nearer than 3 mm to the trim, W253 for images that reach the trim
     but stop there (a hairline of paper shows if the trimmer is off by a little)."""
     from weasyprint.formatting_structure import boxes
@@ -27,7 +27,7 @@ def after_layout(document: Any, pub: Publication, report: Report) -> None:
     safe, bleed = SAFE_MM * PX_PER_MM, pub.page.bleed_mm * PX_PER_MM
     outside: list[tuple[int, str]] = []
     short: list[tuple[int, str]] = []
-    for number, page in enumerate(document.pages, 1):
+    for number, page in enumerate(document.pages, first):  # `first`: a run's first page in the book
         texts: list[str] = []
         images: list[str] = []
         _walk(page._page_box, boxes, (page.width, page.height), safe, bleed, texts, images)
@@ -75,6 +75,22 @@ def painted(pdf: Any) -> None:
         if isinstance(data, bytes) and _FONT_DESCRIPTOR.search(data) and b"/FontFile" not in data:
             name = _FONT_NAME.search(data)
             _unembedded.append(name.group(1).decode("latin-1") if name else "?")
+
+
+def unembedded(data: bytes) -> list[str]:
+    """The fonts of a written PDF whose descriptor has no embedded file (the assembled PDF of
+    runs laid out in other processes: `painted` saw them there)."""
+    import io
+
+    import pikepdf
+
+    names = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for item in pdf.objects:
+            if isinstance(item, pikepdf.Dictionary) and item.get("/Type") == "/FontDescriptor" and not any(
+                    key in item for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                names.append(str(item.get("/FontName", "/?"))[1:])
+    return sorted(set(names))
 
 
 def report_fonts(pub: Publication, report: Report) -> None:

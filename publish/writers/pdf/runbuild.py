@@ -45,39 +45,52 @@ class Outcome:
     runs: int
 
 
+@dataclass(frozen=True)
+class Whole:
+    """The stylesheets need the book laid out as one document (runs.needs_whole_book)."""
+
+    reason: str
+
+
 def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple[str, ...], cache: Path,
-          jobs: int = 1, progress: Callable[[str], None] | None = None) -> Outcome:
+          jobs: int = 1, progress: Callable[[str], None] | None = None) -> Outcome | Whole:
     from .writer import sources
 
     bleed = "print" in wanted
     src = sources(book, theme, report, bleed, cache)
     src = type(src)(src.html, runs.toc_css(src.css), src.files, src.bleed)
+    whole = runs.needs_whole_book(src.css)
+    if whole is not None:
+        return Whole(whole)
     split = runs.split(src.html)
     directory = cache / "pdf-runs"
     index_path = directory / "index.json"
     try:
-        numbers: dict[str, int] = json.loads(index_path.read_text(encoding="utf-8")).get("numbers", {})
-    except (OSError, ValueError, AttributeError):
-        numbers = {}
+        last = json.loads(index_path.read_text(encoding="utf-8"))
+        numbers: dict[str, int] = dict(last.get("numbers", {}))
+        known = {str(content) for content in last.get("contents", [])}
+    except (OSError, ValueError, AttributeError, TypeError):
+        numbers, known = {}, set()
     context = Context(book, src, wanted, modified, directory)
     identity = (str(modified), book.publication.identifier, f"bleed={bleed}", "\n".join(src.css))
-    pool = _Pool(context, jobs)
+    pool = _Pool(context, jobs, progress)
     try:
         for _ in range(4):  # the 目录 laid out again at most thrice
-            results = pool.lay_out(split, numbers, identity)
+            results = pool.lay_out(split, numbers, identity, known)
             found = _numbers(split, results)
             if found == numbers:
                 break
             numbers = found
+            known |= set(pool.contents)  # laid out now: in the cache at their start
         else:
             raise RuntimeError("the contents' page numbers do not settle")
     finally:
         pool.close()
     for result in results:
         for code, message, path, line, col, hint in result.diagnostics:
-            known = codes.lookup(code)
-            if known is not None:
-                report.keep(Diagnostic.of(known, message, Path(path) if path else None, line, col, hint))
+            declared = codes.lookup(code)
+            if declared is not None:
+                report.keep(Diagnostic.of(declared, message, Path(path) if path else None, line, col, hint))
     if report.errors:
         raise PublishError(report)
     originals = runs.originals(book.faces)
@@ -91,12 +104,20 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
         pdfs[variant] = assemble([runcache.paths(directory, r.key, variant) for r in results], results, originals,
                                  subsets)
         _trimmed()
+    if "print" in pdfs:
+        from . import preflight
+
+        for name in preflight.unembedded(pdfs["print"]):
+            report.add(codes.FONT_NOT_EMBEDDED, f"font {name} is not embedded in the print PDF",
+                       book.publication.manuscript / "publication.yaml", 1, 1,
+                       "a printer's RIP would substitute another font")
     runcache.prune(directory, {r.key for r in results} | subsets.used)
     from ...store import write_bytes
 
-    write_bytes(index_path, json.dumps({"numbers": numbers}, ensure_ascii=False, sort_keys=True).encode())
+    write_bytes(index_path, json.dumps({"numbers": numbers, "contents": pool.contents}, ensure_ascii=False,
+                                       sort_keys=True).encode())
     marks = tuple(mark for result in results for mark in result.marks)
-    return Outcome(pdfs, sum(r.pages for r in results), marks, pool.laid_out, len(results))
+    return Outcome(pdfs, sum(r.pages for r in results), marks, len(pool.laid_out), len(results))
 
 
 def _numbers(split: runs.Split, results: list[runs.RunResult]) -> dict[str, int]:
@@ -131,50 +152,103 @@ def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
 class _Pool:
     """Runs laid out in this process (jobs = 1) or in worker processes, in book order."""
 
-    def __init__(self, context: Context, jobs: int) -> None:
-        self.context, self.jobs = context, max(1, jobs)
+    def __init__(self, context: Context, jobs: int, progress: Callable[[str], None] | None = None) -> None:
+        self.context, self.jobs, self.progress = context, max(1, jobs), progress
         self.local: Worker | None = None
         self.workers: list[subprocess.Popen] = []
         self.idle: list[subprocess.Popen] = []
         self.messages: queue.Queue = queue.Queue()
-        self.laid_out = 0
+        self.laid_out: set[int] = set()  # the runs laid out (the others came from the cache)
+        self.contents: list[str] = []  # the content keys of the runs of the last lay_out
 
-    def lay_out(self, split: runs.Split, numbers: dict[str, int],
-                identity: tuple[str, ...]) -> list[runs.RunResult]:
-        directory, wanted = self.context.directory, self.context.wanted
-        results: list[runs.RunResult | None] = [None] * len(split.runs)
-        start, index, busy = 1, 0, 0
-        waiting = False  # for the page count of the run dispatched last
-        while index < len(split.runs) or busy:
-            if index < len(split.runs) and not waiting:
-                run = split.runs[index]
-                html = split.document(run, numbers if run.toc else None)
-                key = runcache.key(identity + (str(start),), self.context.sources.files, html)
-                cached = runcache.load(directory, key, wanted)
-                if cached is not None:
-                    results[index] = cached
-                    start, index = start + cached.pages, index + 1
+    def lay_out(self, split: runs.Split, numbers: dict[str, int], identity: tuple[str, ...],
+                known: set[str]) -> list[runs.RunResult]:
+        """The runs laid out (or taken from the cache), in book order. With workers, a run whose
+        start is not known yet is laid out from a guess and moved (runstart.py), unless it is the
+        目录 or a run the last build laid out (`known`: content keys), which wait for their start:
+        after an edit, they are in the cache when their start has not changed."""
+        directory, wanted, files = self.context.directory, self.context.wanted, self.context.sources.files
+        count = len(split.runs)
+        results: list[runs.RunResult | None] = [None] * count
+        pages: list[int | None] = [None] * count
+        starts: list[int | None] = [1] + [None] * (count - 1)
+        documents = [split.document(run, numbers if run.toc else None) for run in split.runs]
+        contents = [runcache.key(identity, files, html) for html in documents]
+        self.contents = contents
+        waiting: dict[int, subprocess.Popen] = {}  # deferred runs told their page count, waiting for their start
+        pending = list(range(count))  # not dispatched yet, in book order
+        deferred: set[int] = set()  # dispatched from a guessed start, not told their page count yet
+        busy = 0
+
+        def full_key(index: int) -> str:
+            return runcache.key(identity + (str(starts[index]),), files, documents[index])
+
+        while pending or busy:
+            for index in range(1, count):  # starts follow from the page counts known
+                if starts[index] is None and starts[index - 1] is not None and pages[index - 1] is not None:
+                    starts[index] = starts[index - 1] + pages[index - 1]  # type: ignore[operator]
+            for index, worker in list(waiting.items()):
+                if starts[index] is not None:
+                    send(_pipe(worker.stdin), ("start", starts[index], full_key(index)))
+                    del waiting[index]
+            dispatched = False
+            for index in list(pending):
+                start = starts[index]
+                if start is not None:
+                    key = full_key(index)
+                    cached = runcache.load(directory, key, wanted)
+                    if cached is not None:
+                        results[index], pages[index] = cached, cached.pages
+                        pending.remove(index)
+                        dispatched = True
+                        break  # the starts after it are known now
+                    task = Task(index, documents[index], start, key)
+                elif self.jobs > 1 and not split.runs[index].toc and contents[index] not in known:
+                    guess = 1 + sum(pages[i] or 1 for i in range(index))
+                    task = Task(index, documents[index], guess, "", deferred=True)
+                else:
                     continue
-                self.laid_out += 1
                 if self.jobs == 1:
-                    results[index] = self._worker().run(Task(index, html, start, key), lambda i, n: None)
-                    start, index = start + results[index].pages, index + 1  # type: ignore[union-attr]
-                    continue
-                worker = self._idle_worker()
-                if worker is not None:
-                    send(_pipe(worker.stdin), Task(index, html, start, key))
-                    busy, waiting = busy + 1, True
-                    continue
+                    self.laid_out.add(index)
+                    self._say(index, count)
+                    result = self._worker().run(task, lambda i, n: None)
+                    results[index], pages[index] = result, result.pages
+                    pending.remove(index)
+                    dispatched = True
+                    break
+                idle = self._idle_worker()
+                if idle is None:
+                    break
+                worker = idle
+                self.laid_out.add(index)
+                self._say(index, count)
+                send(_pipe(worker.stdin), task)
+                if task.deferred:
+                    deferred.add(index)
+                pending.remove(index)
+                busy, dispatched = busy + 1, True
+                break
+            if dispatched:
+                continue
             kind, number, value, worker = self.messages.get()
             if kind == "laid":
-                start, index, waiting = start + value, index + 1, False
+                if value is not None:
+                    pages[number] = value
+                if number in deferred:
+                    waiting[number] = worker  # it waits for its start, known or not
+                    deferred.discard(number)
             elif kind == "done":
-                results[number] = value
+                results[number], pages[number] = value, value.pages
                 busy -= 1
                 self.idle.append(worker)
             else:
                 raise RuntimeError(f"laying out part {number} of the PDF failed: {value}")
         return [result for result in results if result is not None]
+
+    def _say(self, index: int, count: int) -> None:
+        if self.progress:
+            self.progress("laying out pages" if len(self.laid_out) == 1 else
+                          f"laying out pages: part {index + 1} of {count}")
 
     def _worker(self) -> Worker:
         if self.local is None:

@@ -93,6 +93,25 @@ def toc_css(css: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(_TARGET_COUNTER.sub(f"attr({TOC_PAGE_ATTRIBUTE})", text) for text in css)
 
 
+# What a run laid out alone cannot get right: the book's page count, a page number or text of
+# another run (other than the contents' numbers, which toc_css rewrites), the book's n-th or
+# first page.
+_WHOLE_BOOK = (
+    (re.compile(r"counters?\(\s*pages\b"), "counter(pages)"),
+    (re.compile(r"target-(?:counters?|text)\("), "target-counter() or target-text()"),
+    (re.compile(r":nth\((?![^)]*\bof\b)"), "@page :nth() without a page group"),
+    (re.compile(r"@page\s*:first"), "@page :first"),
+)
+
+
+def needs_whole_book(css: tuple[str, ...]) -> str | None:
+    """Why the stylesheets (after toc_css) need the book laid out as one document, or None."""
+    for pattern, what in _WHOLE_BOOK:
+        if any(pattern.search(text) for text in css):
+            return what
+    return None
+
+
 def start_css(start: int) -> str:
     """The folios of a run that starts at page `start` (a touched page counter is not also
     incremented on that page: WeasyPrint 70, layout/page.py)."""
@@ -225,7 +244,7 @@ def laid_out_meta(document: Any, book: Book, key: str, start: int, report: Repor
         for name in page.anchors:
             anchors.setdefault(name, index)
     if document.pages and document.pages[0].bleed and any(document.pages[0].bleed.values()):
-        preflight.after_layout(document, book.publication, report)  # its page numbers count from the run's first
+        preflight.after_layout(document, book.publication, report, first=start)
     marks = tuple(page_marks(document, {r.name for r in book.rendered}, first=start))
     diagnostics = tuple((d.code, d.message, str(d.path) if d.path else None, d.line, d.col, d.hint)
                         for d in report.items)

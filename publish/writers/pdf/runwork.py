@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from ...diagnostics import Report
 from ...model import Book
-from . import rasters, runs, variants
+from . import rasters, runs, runstart, variants
 from .writer import Layout, Renderer, Sources, dated
 
 
@@ -40,8 +40,12 @@ class Context:
 class Task:
     index: int
     html: str
-    start: int
-    key: str
+    start: int  # a guess, when `deferred`
+    key: str  # "" when `deferred`: it has the start in it
+    deferred: bool = False  # laid out before its start is known (runstart.py)
+
+
+Settle = Callable[[], tuple[int, str]]  # (the real start, the key) of the deferred run, once known
 
 
 class Worker:
@@ -49,6 +53,7 @@ class Worker:
 
     def __init__(self, context: Context) -> None:
         runs.install()
+        runstart.install()
         self.context = context
         self.renderer = Renderer(context.sources)
         # The images' print and screen copies are registered per process (rasters.py): a worker
@@ -57,15 +62,37 @@ class Worker:
         rasters.declare(context.book, self.renderer.fetcher.base_url, context.directory.parent, Report())
         self.originals = set(runs.originals(context.book.faces))
 
-    def run(self, task: Task, laid: Callable[[int, int], None]) -> runs.RunResult:
+    def run(self, task: Task, laid: Callable[[int, int | None], None], settle: Settle | None = None) -> runs.RunResult:
+        """Lay the run out, tell `laid` its page count, write its PDFs. A deferred run tells its
+        page count from the guessed start (None if its side can change it: runstart.py) and asks
+        `settle` for its real start."""
         context, pub = self.context, self.context.book.publication
         report = Report()
-        with runs.starting_on(task.start):
-            document = self.renderer.render(task.html, pub, runs.start_css(task.start))
+        start, key, told = task.start, task.key, False
+        document = None
+        if task.deferred:
+            assert settle is not None
+
+            def moved(pages: int, sided: bool) -> int:
+                nonlocal start, key, told
+                told = not sided
+                laid(task.index, pages if told else None)
+                start, key = settle()
+                return start
+
+            try:
+                with runs.starting_on(task.start), runstart.deferring(task.start, moved):
+                    document = self.renderer.render(task.html, pub, runs.start_css(task.start))
+            except runstart.Moved:
+                document = None
+        if document is None:
+            with runs.starting_on(start):
+                document = self.renderer.render(task.html, pub, runs.start_css(start))
         dated(document, context.modified)
         self.renderer.refused(pub, report)
-        meta = runs.laid_out_meta(document, context.book, task.key, task.start, report)
-        laid(task.index, meta.pages)
+        meta = runs.laid_out_meta(document, context.book, key, start, report)
+        if not told:
+            laid(task.index, meta.pages)
         fonts: dict[str, dict[str, Any]] = {}
         token = variants.OBJECT_STREAMS.set(False)
         try:
@@ -102,13 +129,18 @@ def main() -> None:
     inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the pipe
     worker = Worker(receive(inbox))
+
+    def settle() -> tuple[int, str]:
+        _, start, key = receive(inbox)  # ("start", the run's first page, its key)
+        return start, key
+
     while True:
         try:
             task = receive(inbox)
         except EOFError:
             return
         try:
-            result = worker.run(task, lambda index, pages: send(outbox, ("laid", index, pages)))
+            result = worker.run(task, lambda index, pages: send(outbox, ("laid", index, pages)), settle)
             send(outbox, ("done", task.index, result))
         except Exception as error:  # reported by the parent, with the run
             import traceback

@@ -177,16 +177,54 @@ def test_publish_builds_the_pdfs_run_by_run_when_asked(tmp_path):
 
 
 def test_the_sample_assembled_from_runs_is_its_whole_layout(tmp_path):
-    """The bundled issue (a magazine whose articles run on within each section: the cover, the
-    目录 and a run per section), run by run with workers, against its whole layout."""
+    """The bundled issue (a magazine whose sections run on: the cover, the 目录 and one run of
+    its body), run by run with workers, against its whole layout."""
     from conftest import REPO
 
     project = tmp_path / "sample"
     shutil.copytree(REPO / "manuscript", project / "manuscript")
     layout, whole = _whole(project)
     outcome = _runs(project, tmp_path / "cache", jobs=2)
-    assert outcome.runs == 18 and outcome.pages == layout.pages and outcome.marks == layout.marks
+    assert outcome.runs == 3 and outcome.pages == layout.pages and outcome.marks == layout.marks
     for variant in BOTH:
         assert _pages(outcome.pdfs[variant], tmp_path, f"runs-{variant}") == \
             _pages(whole[variant], tmp_path, f"whole-{variant}")
         assert _structure(outcome.pdfs[variant]) == _structure(whole[variant])
+
+
+@pytest.mark.parametrize("shift", [1, 2])
+def test_a_run_laid_out_from_a_guessed_start_is_the_run_laid_out_at_its_start(tmp_path, shift):
+    """runstart.py: a run laid out from a start `shift` pages early and then moved (the side
+    flips for an odd shift: each page box made again, its content moved across) paints as the
+    run laid out at its real start, with the same anchors, bookmarks and page marks."""
+    from publish.writers.pdf.runcache import key as run_key
+    from publish.writers.pdf.runwork import Context, Task, Worker
+
+    project = copy_case("magazine", tmp_path)
+    book = _book(project)
+    src = sources(book, load_theme(project), Report(), True, tmp_path / "cache")
+    split = runs.split(src.html)
+    run = max(split.runs[2:], key=lambda r: len(r.body))  # an article run of several pages
+    html = split.document(run)
+    start = 7
+    key = run_key(("test",), src.files, html)
+    told: list = []
+
+    def laid(index, pages):
+        told.append(pages)
+
+    results = {}
+    for mode in ("direct", "moved"):
+        directory = tmp_path / mode
+        directory.mkdir()
+        worker = Worker(Context(book, src, BOTH, WHEN, directory))
+        task = Task(run.index, html, start, key) if mode == "direct" else \
+            Task(run.index, html, start - shift, "", deferred=True)
+        results[mode] = worker.run(task, laid, lambda: (start, key))
+    direct, moved = results["direct"], results["moved"]
+    assert direct.pages > 2 and told == [direct.pages, direct.pages]
+    assert (moved.start, moved.anchors, moved.bookmarks, moved.marks) == \
+        (direct.start, direct.anchors, direct.bookmarks, direct.marks)
+    for variant in BOTH:
+        pdfs = [(tmp_path / mode / f"{key}.{variant}.pdf").read_bytes() for mode in ("direct", "moved")]
+        assert _pages(pdfs[1], tmp_path, f"moved-{variant}") == _pages(pdfs[0], tmp_path, f"direct-{variant}")
