@@ -93,8 +93,9 @@ def unembedded(data: bytes) -> list[str]:
     return sorted(set(names))
 
 
-def report_fonts(pub: Publication, report: Report) -> None:
-    for name in _unembedded:
+def report_fonts(pub: Publication, report: Report, names: list[str] | None = None) -> None:
+    """W251 for the fonts `painted` found (or `names`: those `unembedded` found)."""
+    for name in _unembedded if names is None else names:
         report.add(codes.FONT_NOT_EMBEDDED, f"font {name} is not embedded in the print PDF",
                    pub.manuscript / "publication.yaml", 1, 1, "a printer's RIP would substitute another font")
     _unembedded.clear()

@@ -107,10 +107,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
     if "print" in pdfs:
         from . import preflight
 
-        for name in preflight.unembedded(pdfs["print"]):
-            report.add(codes.FONT_NOT_EMBEDDED, f"font {name} is not embedded in the print PDF",
-                       book.publication.manuscript / "publication.yaml", 1, 1,
-                       "a printer's RIP would substitute another font")
+        preflight.report_fonts(book.publication, report, preflight.unembedded(pdfs["print"]))
     runcache.prune(directory, {r.key for r in results} | subsets.used)
     from ...store import write_bytes
 
@@ -173,7 +170,7 @@ class _Pool:
         pages: list[int | None] = [None] * count
         starts: list[int | None] = [1] + [None] * (count - 1)
         documents = [split.document(run, numbers if run.toc else None) for run in split.runs]
-        contents = [runcache.key(identity, files, html) for html in documents]
+        contents = [runcache.key(identity, files, html) for html in documents]  # hashed once per build
         self.contents = contents
         waiting: dict[int, subprocess.Popen] = {}  # deferred runs told their page count, waiting for their start
         pending = list(range(count))  # not dispatched yet, in book order
@@ -181,7 +178,7 @@ class _Pool:
         busy = 0
 
         def full_key(index: int) -> str:
-            return runcache.key(identity + (str(starts[index]),), files, documents[index])
+            return runcache.at(contents[index], starts[index])  # type: ignore[arg-type]
 
         while pending or busy:
             for index in range(1, count):  # starts follow from the page counts known

@@ -49,6 +49,11 @@ def key(parts: Iterable[str], files: Iterable[tuple[str, str]], html: str) -> st
     return digest.hexdigest()[:40]
 
 
+def at(content: str, start: int) -> str:
+    """The key of a run of content key `content` (`key`) laid out from page `start`."""
+    return hashlib.sha256(f"{content}|{start}".encode()).hexdigest()[:40]
+
+
 def paths(directory: Path, run_key: str, variant: str | None = None) -> Path:
     return directory / (f"{run_key}.{variant}.pdf" if variant else f"{run_key}.json")
 

@@ -34,7 +34,7 @@ class Moved(Exception):
 
 
 @contextlib.contextmanager
-def deferring(guess: int, settle: Callable[[int, bool], int]) -> Iterator[None]:
+def deferring(guess: int, settle: Settle) -> Iterator[None]:
     """Within the block, a run laid out from page `guess` is moved to the start `settle(pages,
     sided)` gives; `sided`: its page count holds only on the same side (`Moved` otherwise)."""
     tokens = _settle.set(settle), _guess.set(guess)
