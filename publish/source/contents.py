@@ -188,7 +188,7 @@ def load_contents(doc: YamlDoc, root: Path, pub_path: Path, readers: Mapping[str
             given = declared or {}
             sections.append(Section(given.get("title"), given.get("title_en"),
                                     tuple(a for a in articles if a is not None),
-                                    given.get("run_on", flows), given.get("new_page", not flows)))
+                                    given.get("run_on", flows), given.get("new_page", True)))
     if not walk.seen and not report.errors:
         walk.add(codes.EMPTY_MANUSCRIPT, "the manuscript is empty: no section of 'contents' lists an article",
                  ("contents",))

@@ -309,7 +309,8 @@ SECTION = {
     "title": Key(text, "the section's (栏目) title", required=True),
     "run_on": Key(boolean, "its articles follow one another on the page, not each on a new one (default: "
                   "magazine yes, book no)"),
-    "new_page": Key(boolean, "its first article starts a new page (default: magazine no, book yes)"),
+    "new_page": Key(boolean, "its first article starts a new page (default: yes; a magazine's 栏目 opens a page, "
+                                "its articles run on, and each section is a unit of the PDF's layout)"),
     "title_en": Key(text, "its English title, shown beside it"),
     "articles": Key(anything, "the section's article names", required=True),
 }

@@ -22,7 +22,21 @@ from ...model import Book, FontFace, PageMark, Publication
 from ..images.colour import css_in_cmyk
 from ..theme import Theme
 from ..xhtml import font_face_css, font_stacks, sections_of
-from . import anchors, autospace, columns, grid, justify, math, pagerefs, pagestyles, preflight, rasters, ruby, variants
+from . import (
+    anchors,
+    autospace,
+    columns,
+    grid,
+    justify,
+    math,
+    pagerefs,
+    pagestyles,
+    preflight,
+    rasters,
+    ruby,
+    spanners,
+    variants,
+)
 from . import images as pngs
 from .fetcher import ConfinedFetcher
 from .pagemap import page_marks
@@ -159,6 +173,7 @@ def install_extensions() -> None:
     pagestyles.install()  # and page styles computed in it
     grid.install()  # body lines on the frame grid
     columns.install()  # columns laid out once, not measured and laid out again
+    spanners.install()  # blocks across the columns kept at a page break
 
 
 class Renderer:

@@ -177,15 +177,15 @@ def test_publish_builds_the_pdfs_run_by_run_when_asked(tmp_path):
 
 
 def test_the_sample_assembled_from_runs_is_its_whole_layout(tmp_path):
-    """The bundled issue (a magazine whose sections run on: the cover, the 目录 and one run of
-    its body), run by run with workers, against its whole layout."""
+    """The bundled issue (the cover, the 目录 and a run per section: each opens a page, its
+    articles run on), run by run with workers, against its whole layout."""
     from conftest import REPO
 
     project = tmp_path / "sample"
     shutil.copytree(REPO / "manuscript", project / "manuscript")
     layout, whole = _whole(project)
     outcome = _runs(project, tmp_path / "cache", jobs=2)
-    assert outcome.runs == 3 and outcome.pages == layout.pages and outcome.marks == layout.marks
+    assert outcome.runs == 2 + 16 and outcome.pages == layout.pages and outcome.marks == layout.marks
     for variant in BOTH:
         assert _pages(outcome.pdfs[variant], tmp_path, f"runs-{variant}") == \
             _pages(whole[variant], tmp_path, f"whole-{variant}")
