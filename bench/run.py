@@ -240,7 +240,7 @@ def bench_size(size: int, repeat: int, jobs: int, where: Path, say) -> tuple[dic
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     results: dict[str, Sample] = {}
 
-    runs_env = dict(env, PUBLISH_PDF_RUNS="1")  # the PDF laid out run by run (publish/writers/pdf/runbuild.py)
+    whole_env = dict(env, PUBLISH_PDF_RUNS="0")  # the PDF laid out as one document (before issue 18's runs)
 
     def run(name: str, command: list[str], number: int, before=None, cwd: Path | None = None,
             run_env: dict | None = None) -> None:
@@ -271,13 +271,13 @@ def bench_size(size: int, repeat: int, jobs: int, where: Path, say) -> tuple[dic
         run(f"publish one-article edit: all, -j {jobs}", publish(project, "-j", str(jobs)), number,
             before=lambda: one_edit(project))
         run("publish one-article edit → PDF", publish(project, "pdf"), number, before=lambda: one_edit(project))
-        # The same, the PDF laid out run by run and cached (PUBLISH_PDF_RUNS=1).
-        run(f"publish cold build, -j {jobs}, runs", publish(project, "-j", str(jobs)), number, before=clean,
-            run_env=runs_env)
-        run("publish one-article edit → PDF, runs", publish(project, "pdf"), number,
-            before=lambda: one_edit(project), run_env=runs_env)
-        run(f"publish one-article edit: all, -j {jobs}, runs", publish(project, "-j", str(jobs)), number,
-            before=lambda: one_edit(project), run_env=runs_env)
+        # The same with the PDF laid out as one document (PUBLISH_PDF_RUNS=0), as before the runs.
+        run(f"publish cold build, -j {jobs}, whole", publish(project, "-j", str(jobs)), number, before=clean,
+            run_env=whole_env)
+        run("publish one-article edit → PDF, whole", publish(project, "pdf"), number,
+            before=lambda: one_edit(project), run_env=whole_env)
+        run(f"publish one-article edit: all, -j {jobs}, whole", publish(project, "-j", str(jobs)), number,
+            before=lambda: one_edit(project), run_env=whole_env)
     facts = {"articles": len(files), "pages": pages(project),
              "pandoc_pages": _pdf_pages(project / "pandoc" / "out.pdf")}
     shutil.rmtree(project)

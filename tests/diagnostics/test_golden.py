@@ -136,7 +136,7 @@ def test_an_engine_failure_is_E303(tmp_path, monkeypatch, capsys):
     def broken(*args, **kwargs):
         raise RuntimeError("the engine fell over")
 
-    monkeypatch.setattr(writer, "lay_out", broken)
+    monkeypatch.setattr(writer.Renderer, "render", broken)  # whole or run by run
     project = tmp_path / "p"
     shutil.copytree(Path(__file__).resolve().parents[1] / "cases" / "basic", project, ignore=shutil.ignore_patterns("build"))
     assert cli.main(["-C", str(project), "pdf", "--variant", "screen", "-j", "1"]) == 1

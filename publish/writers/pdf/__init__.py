@@ -1,13 +1,14 @@
-"""The PDF writer: one WeasyPrint layout of the whole publication (writer.py), or with
-PUBLISH_PDF_RUNS=1 run by run (runbuild.py: the parts between forced page breaks, each laid out
-on its own, cached, in parallel with -j, and joined into one PDF) unless its stylesheets need
-the whole (runs.needs_whole_book); either way written as the screen PDF
+"""The PDF writer: the publication laid out run by run (runbuild.py: the parts between forced
+page breaks, each laid out on its own, cached, in parallel with -j, and joined into one PDF), or
+as one WeasyPrint layout (writer.py) when its stylesheets or template need the whole
+(runs.needs_whole_book) or with PUBLISH_PDF_RUNS=0; either way written as the screen PDF
 (tagged, PDF/UA-1) and the print PDF (trim, bleed, crop marks, PDF/X-4), painted once for both
 (variants.py). The print layout provides the page marks of the EPUB's page-list.
 
 The engine extensions, each pinned to WeasyPrint 70 (engine.py) and tested on its own:
 autospace and justify (Chinese typography as Pango attributes), anchors, pagestyles and
 pagerefs (three steps that were quadratic in the page count), columns (columns laid out once),
+spanners (blocks across the columns kept at a page break),
 grid (the frame grid), images and rasters (each variant's copy of the images; JPEGs and PNGs
 copied as they are), variants (one painting, two files), runs and runstart (a run's first page
 and side, given or found after its layout). preflight checks the laid-out print pages (safe
@@ -46,7 +47,7 @@ def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[
         whole = yield from _build_runs(book, job, options, sink, started)
         if whole is None:
             return
-        sink(Event(job.outputs[0][1].name, f"laid out as one document: the stylesheets use {whole.reason}"))
+        sink(Event(job.outputs[0][1].name, f"laid out as one document: {whole.reason}"))
     with observe_layout(job.outputs[0][1].name, sink, job.expected_pages):
         layout = lay_out(book, load_theme(book.publication.root), report, options.modified,
                          bleed="pdf-print" in targets, cache=options.cache)
@@ -81,9 +82,11 @@ def _build_runs(book: Book, job: Job, options: WriterOptions, sink: Sink,
     targets = dict(job.outputs)
     name = job.outputs[0][1].name
     variants = {target: BY_NAME[target].variant or "" for target in sorted(targets, key=lambda t: t != "pdf-print")}
+    by_variant = {variant: target for target, variant in variants.items()}
     outcome = runbuild.build(book, load_theme(book.publication.root), report, options.modified,
                              tuple(sorted(set(variants.values()))), options.cache, options.jobs,
-                             lambda text: sink(Event(name, text)))
+                             lambda text: sink(Event(name, text)),
+                             lambda variant: sink(Event(targets[by_variant[variant]].name, "writing PDF")))
     if isinstance(outcome, runbuild.Whole):
         return outcome
     sink(Event(name, f"{outcome.laid_out} of {outcome.runs} runs laid out, the others from the cache"))

@@ -29,11 +29,11 @@ from ..theme import Theme
 from . import runcache, runs
 from .runwork import Context, Task, Worker, receive, send
 
-ENVIRONMENT = "PUBLISH_PDF_RUNS"  # "1": lay the PDF out run by run (the default: the whole book at once)
+ENVIRONMENT = "PUBLISH_PDF_RUNS"  # "0": lay the whole book out as one document (the default: run by run)
 
 
 def enabled() -> bool:
-    return os.environ.get(ENVIRONMENT, "") not in ("", "0")
+    return os.environ.get(ENVIRONMENT, "") != "0"
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,16 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Whole:
-    """The stylesheets need the book laid out as one document (runs.needs_whole_book)."""
+    """The book must be laid out as one document: its stylesheets or template need it (why)."""
 
     reason: str
 
 
 def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple[str, ...], cache: Path,
-          jobs: int = 1, progress: Callable[[str], None] | None = None) -> Outcome | Whole:
+          jobs: int = 1, progress: Callable[[str], None] | None = None,
+          writing: Callable[[str], None] = lambda variant: None) -> Outcome | Whole:
+    """The PDFs (`wanted`: variants) laid out run by run; `progress` hears the steps, `writing`
+    each variant as its PDF is assembled."""
     from .writer import sources
 
     bleed = "print" in wanted
@@ -61,8 +64,11 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
     src = type(src)(src.html, runs.toc_css(src.css), src.files, src.bleed)
     whole = runs.needs_whole_book(src.css)
     if whole is not None:
-        return Whole(whole)
-    split = runs.split(src.html)
+        return Whole(f"the stylesheets use {whole}")
+    try:
+        split = runs.split(src.html)
+    except ValueError:  # a theme's own print template, without the blocks a run starts with
+        return Whole("a print template without the top-level blocks runs start at (runs.py)")
     directory = cache / "pdf-runs"
     index_path = directory / "index.json"
     try:
@@ -83,7 +89,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
             numbers = found
             known |= set(pool.contents)  # laid out now: in the cache at their start
         else:
-            raise RuntimeError("the contents' page numbers do not settle")
+            return Whole("a 目录 whose page numbers do not settle when it is laid out on its own")
     finally:
         pool.close()
     for result in results:
@@ -99,6 +105,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
 
     subsets = runcache.Subsets(directory)
     for variant in wanted:
+        writing(variant)
         if progress:
             progress(f"joining {len(results)} runs ({variant})")
         pdfs[variant] = assemble([runcache.paths(directory, r.key, variant) for r in results], results, originals,
@@ -172,6 +179,10 @@ class _Pool:
         documents = [split.document(run, numbers if run.toc else None) for run in split.runs]
         contents = [runcache.key(identity, files, html) for html in documents]  # hashed once per build
         self.contents = contents
+        # An edit (at most one run new since the last build) is laid out here, in this process,
+        # which has WeasyPrint loaded already: a worker would load it again (~1.5 s). Runs that
+        # move after it go to workers.
+        here = self.jobs == 1 or sum(content not in known for content in contents) <= 1
         waiting: dict[int, subprocess.Popen] = {}  # deferred runs told their page count, waiting for their start
         pending = list(range(count))  # not dispatched yet, in book order
         deferred: set[int] = set()  # dispatched from a guessed start, not told their page count yet
@@ -205,7 +216,7 @@ class _Pool:
                     task = Task(index, documents[index], guess, "", deferred=True)
                 else:
                     continue
-                if self.jobs == 1:
+                if self.jobs == 1 or (here and not task.deferred and not self.workers):
                     self.laid_out.add(index)
                     self._say(index, count)
                     result = self._worker().run(task, lambda i, n: None)

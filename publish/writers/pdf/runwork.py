@@ -11,6 +11,7 @@ can be laid out on the other core meanwhile.
 from __future__ import annotations
 
 import gc
+import os
 import pickle
 import struct
 import sys
@@ -122,10 +123,23 @@ def receive(stream: IO[bytes]) -> Any:
     if len(header) < 8:
         raise EOFError
     (length,) = struct.unpack(">Q", header)
-    return pickle.loads(stream.read(length))  # from our own parent process, never from a file
+    data = stream.read(length)
+    if len(data) < length:  # the other end stopped mid-message (interrupted)
+        raise EOFError
+    return pickle.loads(data)  # from our own parent process, never from a file
 
 
 def main() -> None:
+    try:
+        _serve()
+    except (KeyboardInterrupt, BrokenPipeError, EOFError):
+        # Ctrl-C reaches the whole process group, and the parent, interrupted too, stops
+        # listening: it reports the interruption and cleans up; a worker only stops.
+        sys.stderr.flush()
+        os._exit(130)
+
+
+def _serve() -> None:
     inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the pipe
     worker = Worker(receive(inbox))

@@ -164,16 +164,33 @@ def test_an_edit_lays_out_its_run_only_and_a_longer_article_moves_the_rest(tmp_p
     assert _structure(longer.pdfs["screen"]) == _structure(whole["screen"])
 
 
-def test_publish_builds_the_pdfs_run_by_run_when_asked(tmp_path):
+def test_publish_builds_the_pdfs_run_by_run(tmp_path):
     project = copy_case("basic", tmp_path)
-    env = dict(os.environ, **{runbuild.ENVIRONMENT: "1"})
-    result = run_publish("-C", str(project), "-v", "-j", "2", env=env)
+    result = run_publish("-C", str(project), "-v", "-j", "2")
     assert result.returncode == 0, result.stderr
     assert "runs laid out" in result.stderr
     layout, whole = _whole(project)
     built = project / "build" / "test-monthly-print.pdf"
     assert _pages(built.read_bytes(), tmp_path, "cli") == _pages(whole["print"], tmp_path, "cli-whole")
     assert len([p for p in (project / "build" / ".cache" / "pdf-runs").glob("*.json") if p.name != "index.json"]) == 6
+
+
+def test_publish_lays_the_book_out_whole_when_asked_or_when_it_must(tmp_path):
+    project = copy_case("basic", tmp_path)
+    env = dict(os.environ, **{runbuild.ENVIRONMENT: "0"})
+    result = run_publish("-C", str(project), "-v", "pdf", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "runs laid out" not in result.stderr and not (project / "build" / ".cache" / "pdf-runs").exists()
+    # A project's own print template, whose body has none of the blocks runs start at.
+    theme = Path(runbuild.__file__).parents[1] / "theme"
+    template = (theme / "print" / "book.html").read_text(encoding="utf-8")
+    (project / "styles" / "print").mkdir(parents=True, exist_ok=True)
+    (project / "styles" / "print" / "book.html").write_text(
+        template.replace('class="article', 'class="story').replace('class="toc', 'class="contents')
+        .replace('class="cover"', 'class="front"'), encoding="utf-8")
+    result = run_publish("-C", str(project), "-v", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert "laid out as one document: a print template without the top-level blocks" in result.stderr
 
 
 def test_the_sample_assembled_from_runs_is_its_whole_layout(tmp_path):
