@@ -32,6 +32,11 @@ from .runwork import Context, Task, Worker, receive, send
 ENVIRONMENT = "PUBLISH_PDF_RUNS"  # "0": lay the whole book out as one document (the default: run by run)
 
 
+# The characters of HTML to lay out from which worker processes pay for their start (~1.5 s
+# each): the sample has 50 times as much, a test case a tenth of it.
+WORKERS_FROM = 40_000
+
+
 def enabled() -> bool:
     return os.environ.get(ENVIRONMENT, "") != "0"
 
@@ -182,7 +187,10 @@ class _Pool:
         # An edit (at most one run new since the last build) is laid out here, in this process,
         # which has WeasyPrint loaded already: a worker would load it again (~1.5 s). Runs that
         # move after it go to workers.
-        here = self.jobs == 1 or sum(content not in known for content in contents) <= 1
+        # So is a book too small to pay for starting workers (each loads WeasyPrint and the fonts).
+        new = [index for index in range(count) if contents[index] not in known]
+        here = (self.jobs == 1 or len(new) <= 1
+                or sum(len(split.runs[index].body) for index in new) < WORKERS_FROM)
         waiting: dict[int, subprocess.Popen] = {}  # deferred runs told their page count, waiting for their start
         pending = list(range(count))  # not dispatched yet, in book order
         deferred: set[int] = set()  # dispatched from a guessed start, not told their page count yet
