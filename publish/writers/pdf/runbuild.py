@@ -184,10 +184,9 @@ class _Pool:
         documents = [split.document(run, numbers if run.toc else None) for run in split.runs]
         contents = [runcache.key(identity, files, html) for html in documents]  # hashed once per build
         self.contents = contents
-        # An edit (at most one run new since the last build) is laid out here, in this process,
-        # which has WeasyPrint loaded already: a worker would load it again (~1.5 s). Runs that
-        # move after it go to workers.
-        # So is a book too small to pay for starting workers (each loads WeasyPrint and the fonts).
+        # Laid out here, in this process, which has WeasyPrint loaded already (a worker loads it
+        # and the fonts again, ~1.5 s): an edit (at most one run new since the last build; runs it
+        # moves go to workers), and a book too small to pay for starting workers.
         new = [index for index in range(count) if contents[index] not in known]
         here = (self.jobs == 1 or len(new) <= 1
                 or sum(len(split.runs[index].body) for index in new) < WORKERS_FROM)

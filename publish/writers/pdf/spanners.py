@@ -102,7 +102,8 @@ def install() -> None:
 
     def block_level_layout(context, box, bottom_space, skip_stack, *args: Any, **kwargs: Any):
         frame = _frame.get()
-        if frame is None or box.style["column_span"] != "all" or id(box.element) not in frame.spanners:
+        # Called for every block: the cheap test first (a style lookup may compute the style).
+        if frame is None or id(box.element) not in frame.spanners or box.style["column_span"] != "all":
             return stock_level(context, box, bottom_space, skip_stack, *args, **kwargs)
         if frame.resume is not None and frame.resume[0] == id(box.element) and skip_stack:
             # columns_layout hands a spanner {0: its resume point}: the point itself is meant
