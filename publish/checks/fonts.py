@@ -1,6 +1,6 @@
 """Glyph coverage: every visible character of the manuscript must have a glyph, so that no
 output prints a blank or a box. With a memo, characters already known to be covered are not
-looked at again (decoding the fonts' character maps takes ~0.4 s)."""
+looked at again."""
 
 from __future__ import annotations
 
@@ -23,6 +23,14 @@ _INVISIBLE = (set(range(0x00, 0x21)) | set(range(0x7F, 0xA1)) | {0x200B, 0x200C,
 
 @functools.lru_cache(maxsize=8)
 def _cmap(path: Path, stamp: tuple[int, int]) -> frozenset[int]:
+    # HarfBuzz reads a CJK face's character map in 0.3 ms, fontTools in 60–100 ms: four faces
+    # decoded by fontTools were 0.9 s of every EPUB build. HarfBuzz reads nothing from a file it
+    # cannot parse; fontTools then says why (or agrees the face maps nothing).
+    import uharfbuzz as hb
+
+    mapped = frozenset(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
+    if mapped:
+        return mapped
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True) as font:

@@ -35,6 +35,7 @@ ENVIRONMENT = "PUBLISH_PDF_RUNS"  # "0": lay the whole book out as one document 
 # The characters of HTML to lay out from which worker processes pay for their start (~1.5 s
 # each): the sample has 50 times as much, a test case a tenth of it.
 WORKERS_FROM = 40_000
+TRIM_FROM = 200  # pages of a book from which its assemblies' memory is given back between them
 
 
 def enabled() -> bool:
@@ -115,7 +116,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
             progress(f"joining {len(results)} runs ({variant})")
         pdfs[variant] = assemble([runcache.paths(directory, r.key, variant) for r in results], results, originals,
                                  subsets)
-        _trimmed()
+        _trimmed(sum(r.pages for r in results))
     if "print" in pdfs:
         from . import preflight
 
@@ -139,18 +140,18 @@ def _numbers(split: runs.Split, results: list[runs.RunResult]) -> dict[str, int]
     return {name: anchors[name] for name in sorted(wanted) if name in anchors}
 
 
-def _trimmed() -> None:
+def _trimmed(pages: int) -> None:
     """The memory qpdf took for one assembly given back before the next (glibc keeps freed
-    memory otherwise: two assemblies of a 645-page book held 1.2 GB, each alone 0.7 GB)."""
+    memory otherwise: two assemblies of a 645-page book held 1.2 GB, each alone 0.7 GB). Not
+    for a small book, where it is a few MB and the collection costs 0.1 s of an edit's 2."""
     import ctypes
-    import ctypes.util
     import gc
 
+    if pages < TRIM_FROM or not sys.platform.startswith("linux"):
+        return
     gc.collect()
-    name = ctypes.util.find_library("c")
-    if name and sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(name).malloc_trim(0)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)  # glibc's, in the process already (find_library ran gcc: 0.13 s)
 
 
 def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
