@@ -28,6 +28,7 @@ def _cmap(path: Path, stamp: tuple[int, int]) -> frozenset[int]:
     # cannot parse; fontTools then says why (or agrees the face maps nothing).
     import uharfbuzz as hb
 
+    _tables_within(path)
     mapped = frozenset(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
     if mapped:
         return mapped
@@ -35,6 +36,26 @@ def _cmap(path: Path, stamp: tuple[int, int]) -> frozenset[int]:
 
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
+
+
+def _tables_within(path: Path) -> None:
+    """Raise ValueError if a table of the font's directory runs past the end of the file (a file
+    cut short: HarfBuzz reads the character map of what is left, and says nothing)."""
+    import struct
+
+    size = path.stat().st_size
+    with path.open("rb") as file:
+        head = file.read(12)
+        if len(head) < 12 or head[:4] == b"ttcf":
+            return  # a collection: fontTools reads it below if HarfBuzz cannot
+        (count,) = struct.unpack(">H", head[4:6])
+        records = file.read(16 * count)
+    if len(records) < 16 * count:
+        raise ValueError("the table directory is cut short")
+    for index in range(count):
+        tag, _, offset, length = struct.unpack(">4sIII", records[16 * index:16 * index + 16])
+        if offset + length > size:
+            raise ValueError(f"its {tag.decode('latin-1').strip()} table runs past the end of the file")
 
 
 class FontUnreadable(Exception):
