@@ -6,6 +6,7 @@
 For each size it times, in fresh processes and from a clean build/ where it says "cold":
   publish cold build (EPUB + screen PDF + print PDF) with -j 1 and with -j N,
   publish no-op (nothing changed), publish after a one-article edit (EPUB only, and everything),
+  and after an edit that makes an article a page longer (the later runs move: PDF only),
   pandoc building the same Markdown into an EPUB, and into a PDF with --pdf-engine=weasyprint.
 It prints one Markdown table with the medians, the ratios and the peak memory: the largest
 single process (getrusage RUSAGE_CHILDREN, in a wrapper process per run) and the whole process
@@ -227,6 +228,13 @@ def one_edit(project: Path) -> None:
     path.write_text(text.rstrip("\n") + "\n\n" + paragraph.strip() + "\n", encoding="utf-8")
 
 
+def longer_edit(project: Path) -> None:
+    """One article a page or so longer (its first paragraph eight times more): the runs after
+    it start later, their folios and sides change, and they are moved (not laid out again)."""
+    for _ in range(8):
+        one_edit(project)
+
+
 def pages(project: Path) -> int:
     state = json.loads((project / "build" / ".publish-state.json").read_text(encoding="utf-8"))
     return state["targets"]["pdf-print"]["pages"]
@@ -271,6 +279,8 @@ def bench_size(size: int, repeat: int, jobs: int, where: Path, say) -> tuple[dic
         run(f"publish one-article edit: all, -j {jobs}", publish(project, "-j", str(jobs)), number,
             before=lambda: one_edit(project))
         run("publish one-article edit → PDF", publish(project, "pdf"), number, before=lambda: one_edit(project))
+        run("publish edit moving the later pages → PDF", publish(project, "pdf"), number,
+            before=lambda: longer_edit(project))
         # The same with the PDF laid out as one document (PUBLISH_PDF_RUNS=0), as before the runs.
         run(f"publish cold build, -j {jobs}, whole", publish(project, "-j", str(jobs)), number, before=clean,
             run_env=whole_env)

@@ -25,8 +25,10 @@ def full_build(basic_build, tmp_path):
     shutil.copytree(basic_build, project, ignore=shutil.ignore_patterns(".lock", "build"))
     build = project / "build"
     build.mkdir()
-    used = sum(p.stat().st_size for p in (basic_build / "build").rglob("*") if p.is_file())
-    size = used + 4 * 1024 * 1024  # the copy, in 4 KB pages, and room for the filler to take
+    # The copy, each file in whole 4 KB pages and one more for its inode (the run cache holds
+    # ~30 small files), and room for the filler to take.
+    used = sum(-(-p.stat().st_size // 4096) * 4096 + 4096 for p in (basic_build / "build").rglob("*") if p.is_file())
+    size = used + 4 * 1024 * 1024
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(build)],
                              capture_output=True, text=True)
     if mounted.returncode != 0:

@@ -89,7 +89,8 @@ def _build_runs(book: Book, job: Job, options: WriterOptions, sink: Sink,
                              lambda variant: sink(Event(targets[by_variant[variant]].name, "writing PDF")))
     if isinstance(outcome, runbuild.Whole):
         return outcome
-    sink(Event(name, f"{outcome.laid_out} of {outcome.runs} runs laid out, the others from the cache"))
+    moved = f", {outcome.moved} moved (new page numbers only)" if outcome.moved else ""
+    sink(Event(name, f"{outcome.laid_out} of {outcome.runs} runs laid out{moved}, the others from the cache"))
     if "pdf-print" in targets:
         yield Provided("page-marks", outcome.marks, outcome.pages, time.perf_counter() - started, tuple(report.items))
         report = Report()

@@ -35,14 +35,16 @@ _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 Subsetter = Callable[[Path, int, list[int], bool], bytes]  # (file, face index, glyphs, hinting) → zlib'd program
 
 
-def assemble(parts: Sequence[Path], results: Sequence[RunResult], originals: Mapping[str, Path],
-             subsetter: Subsetter | None = None) -> bytes:
-    """One PDF of the runs' PDFs `parts` (in book order); `originals`: font fingerprint → file;
-    `subsetter` makes a face's merged program (default: `subset`, uncached)."""
+def assemble(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunResult],
+             originals: Mapping[str, Path], subsetter: Subsetter | None = None, variant: str = "screen") -> bytes:
+    """One PDF of the runs' PDFs `parts` (in book order: a body's PDF in `variant`, and its
+    furniture's or None); `originals`: font fingerprint → file; `subsetter` makes a face's
+    merged program (default: `subset`, uncached)."""
     import pikepdf
 
-    base = pikepdf.open(parts[0])
-    others = [pikepdf.open(path) for path in parts[1:]]
+    base = pikepdf.open(parts[0][0])
+    others = [pikepdf.open(body) for body, _ in parts[1:]]
+    furnishings = [pikepdf.open(path) if path else None for _, path in parts]
     try:
         offsets, total = [], 0
         for result in results:
@@ -54,8 +56,9 @@ def assemble(parts: Sequence[Path], results: Sequence[RunResult], originals: Map
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(pikepdf, "PageCopyWarning") else Warning)
             for other in others:
                 base.pages.extend(other.pages)
+        moves = _furnished(base, furnishings, results, offsets, variant == "print")
         _join_tags(base, sources, offsets, total)
-        _join_destinations(base, sources)
+        _join_destinations(base, sources, moves)
         _outline(base, results)
         _merge_fonts(base, results, originals, subsetter or subset)
         out = io.BytesIO()
@@ -63,9 +66,50 @@ def assemble(parts: Sequence[Path], results: Sequence[RunResult], originals: Map
                   object_stream_mode=pikepdf.ObjectStreamMode.generate, min_version=base.pdf_version)
         return out.getvalue()
     finally:
-        for pdf in others:
+        for pdf in others + [f for f in furnishings if f is not None]:
             pdf.close()
         base.close()
+
+
+def _furnished(base, furnishings, results: Sequence[RunResult], offsets: list[int], marked: bool) -> dict:
+    """Each run's margin boxes drawn over its pages (a form XObject each, marked as an artifact:
+    running heads and folios are not the text), its body moved across where the page changed
+    side (`marked`: the page's first content stream is the crop marks, which stay). Returns
+    the pages moved: page object → the move, in PDF units."""
+    import pikepdf
+
+    moves: dict = {}
+    opening, closing = base.make_stream(b"q\n"), base.make_stream(b"\nQ\n")  # shared by the pages
+    for furnishing, result, offset in zip(furnishings, results, offsets):
+        if furnishing is None:
+            continue
+        for index, source in enumerate(furnishing.pages):
+            page = base.pages[offset + index]
+            form = base.copy_foreign(source.as_form_xobject())
+            # A name of its own, not pikepdf's random one: the same runs make the same bytes. (A
+            # run's pages may share one resource dictionary: each page's name differs.)
+            name = pikepdf.Name(f"/PublishFurniture{offset + index}")
+            resources = page.obj.Resources
+            if "/XObject" not in resources:
+                resources.XObject = pikepdf.Dictionary()
+            resources.XObject[name] = form
+            dx = result.dx[index] * 0.75 if index < len(result.dx) else 0.0
+            contents = page.obj.Contents
+            streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+            kept = streams[:1] if marked and len(streams) > 1 else []
+            body = streams[len(kept):]
+            # The body's painting leaves its transformation (WeasyPrint's y axis downwards) in
+            # place: it is closed before the furniture, which sets up its own.
+            moved = abs(dx) > 1e-6
+            body = [base.make_stream(f"q 1 0 0 1 {dx:.6f} 0 cm\n".encode()) if moved else opening] + body + [closing]
+            if moved:
+                moves[page.obj.objgen] = dx
+                for annotation in page.obj.get("/Annots") or ():
+                    rect = [float(v) for v in annotation.Rect]
+                    annotation.Rect = pikepdf.Array([rect[0] + dx, rect[1], rect[2] + dx, rect[3]])
+            page.obj.Contents = pikepdf.Array(kept + body + [
+                base.make_stream(b"q /Artifact BMC " + str(name).encode() + b" Do EMC Q\n")])
+    return moves
 
 
 def _copied(base, source, item):
@@ -137,7 +181,7 @@ def _renumber_annotation(value, old: int, new: int) -> None:
                 return
 
 
-def _join_destinations(base, sources) -> None:
+def _join_destinations(base, sources, moves: dict) -> None:
     import pikepdf
 
     names: dict[str, Any] = {}
@@ -148,7 +192,12 @@ def _join_destinations(base, sources) -> None:
             continue
         entries = _copied(base, source, dests.Names)
         for i in range(0, len(entries), 2):
-            names.setdefault(str(entries[i]), entries[i + 1])  # the first anchor of a name wins
+            target = entries[i + 1]
+            if moves and isinstance(target, pikepdf.Array) and len(target) > 2 and \
+                    target[0].objgen in moves and target[1] == pikepdf.Name.XYZ:
+                target = pikepdf.Array([target[0], target[1], float(target[2]) + moves[target[0].objgen],
+                                        *list(target)[3:]])
+            names.setdefault(str(entries[i]), target)  # the first anchor of a name wins
     if not names:
         return
     flat = pikepdf.Array()

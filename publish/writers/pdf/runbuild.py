@@ -5,8 +5,9 @@ Runs are laid out in book order, since each starts where the one before ended: t
 the 目录 (with the page numbers of the last build, or none), the articles. A run whose key is
 in the cache is not laid out; with workers, run n+1 is laid out while run n is painted and
 written. When the 目录's page numbers differ from those it was laid out with, it is laid
-out again (a small run); if that changes its page count, the runs after it start elsewhere and
-are laid out again as well.
+out again (a small run). A run whose start changed since the last build (an earlier run's page
+count did) keeps the body it was laid out with and gets margin boxes for its new start
+(furniture.py), unless its pages cannot be moved so.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Outcome:
     marks: tuple[PageMark, ...]
     laid_out: int  # runs laid out in this build (the others came from the cache)
     runs: int
+    moved: int = 0  # runs not laid out again though their start changed: new margin boxes only
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,12 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
         last = json.loads(index_path.read_text(encoding="utf-8"))
         numbers: dict[str, int] = dict(last.get("numbers", {}))
         known = {str(content) for content in last.get("contents", [])}
+        bodies = {str(content): str(body) for content, body in dict(last.get("bodies", {})).items()}
     except (OSError, ValueError, AttributeError, TypeError):
-        numbers, known = {}, set()
+        numbers, known, bodies = {}, set(), {}
     context = Context(book, src, wanted, modified, directory)
     identity = (str(modified), book.publication.identifier, f"bleed={bleed}", "\n".join(src.css))
-    pool = _Pool(context, jobs, progress)
+    pool = _Pool(context, jobs, progress, bodies)
     try:
         for _ in range(4):  # the 目录 laid out again at most thrice
             results = pool.lay_out(split, numbers, identity, known)
@@ -114,20 +117,22 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
         writing(variant)
         if progress:
             progress(f"joining {len(results)} runs ({variant})")
-        pdfs[variant] = assemble([runcache.paths(directory, r.key, variant) for r in results], results, originals,
-                                 subsets)
+        pdfs[variant] = assemble([runcache.parts(directory, r, variant) for r in results], results, originals,
+                                 subsets, variant)
         _trimmed(sum(r.pages for r in results))
     if "print" in pdfs:
         from . import preflight
 
         preflight.report_fonts(book.publication, report, preflight.unembedded(pdfs["print"]))
-    runcache.prune(directory, {r.key for r in results} | subsets.used)
+    runcache.prune(directory, {key for r in results for key in (r.key, r.body, r.furniture) if key} | subsets.used)
     from ...store import write_bytes
 
-    write_bytes(index_path, json.dumps({"numbers": numbers, "contents": pool.contents}, ensure_ascii=False,
-                                       sort_keys=True).encode())
+    bodies = {content: result.body or result.key for content, result in zip(pool.contents, results)}
+    write_bytes(index_path, json.dumps({"numbers": numbers, "contents": pool.contents, "bodies": bodies},
+                                       ensure_ascii=False, sort_keys=True).encode())
     marks = tuple(mark for result in results for mark in result.marks)
-    return Outcome(pdfs, sum(r.pages for r in results), marks, len(pool.laid_out), len(results))
+    return Outcome(pdfs, sum(r.pages for r in results), marks, len(pool.laid_out), len(results),
+                   len(pool.moved - pool.laid_out))
 
 
 def _numbers(split: runs.Split, results: list[runs.RunResult]) -> dict[str, int]:
@@ -162,8 +167,11 @@ def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
 class _Pool:
     """Runs laid out in this process (jobs = 1) or in worker processes, in book order."""
 
-    def __init__(self, context: Context, jobs: int, progress: Callable[[str], None] | None = None) -> None:
+    def __init__(self, context: Context, jobs: int, progress: Callable[[str], None] | None = None,
+                 bodies: dict[str, str] | None = None) -> None:
         self.context, self.jobs, self.progress = context, max(1, jobs), progress
+        self.bodies = dict(bodies or {})  # content key → the key its body was laid out at (the last build)
+        self.moved: set[int] = set()  # the runs moved, not laid out again (furniture.py)
         self.local: Worker | None = None
         self.workers: list[subprocess.Popen] = []
         self.idle: list[subprocess.Popen] = []
@@ -183,6 +191,7 @@ class _Pool:
         pages: list[int | None] = [None] * count
         starts: list[int | None] = [1] + [None] * (count - 1)
         documents = [split.document(run, numbers if run.toc else None) for run in split.runs]
+        empty = split.head + split.tail  # where a run's margin boxes are made (furniture.py)
         contents = [runcache.key(identity, files, html) for html in documents]  # hashed once per build
         self.contents = contents
         # Laid out here, in this process, which has WeasyPrint loaded already (a worker loads it
@@ -212,16 +221,17 @@ class _Pool:
                 start = starts[index]
                 if start is not None:
                     key = full_key(index)
-                    cached = runcache.load(directory, key, wanted)
+                    cached = runcache.load(directory, key, wanted) or self._moved(index, contents[index], key,
+                                                                                  start, empty)
                     if cached is not None:
                         results[index], pages[index] = cached, cached.pages
                         pending.remove(index)
                         dispatched = True
                         break  # the starts after it are known now
-                    task = Task(index, documents[index], start, key)
+                    task = Task(index, documents[index], start, key, empty=empty)
                 elif self.jobs > 1 and not split.runs[index].toc and contents[index] not in known:
                     guess = 1 + sum(pages[i] or 1 for i in range(index))
-                    task = Task(index, documents[index], guess, "", deferred=True)
+                    task = Task(index, documents[index], guess, "", deferred=True, empty=empty)
                 else:
                     continue
                 if self.jobs == 1 or (here and not task.deferred and not self.workers):
@@ -259,7 +269,24 @@ class _Pool:
                 self.idle.append(worker)
             else:
                 raise RuntimeError(f"laying out part {number} of the PDF failed: {value}")
-        return [result for result in results if result is not None]
+        done = [result for result in results if result is not None]
+        self.bodies.update((content, result.body or result.key) for content, result in zip(contents, done))
+        return done
+
+    def _moved(self, index: int, content: str, key: str, start: int, empty: str) -> runs.RunResult | None:
+        """The run's body as the last build laid it out at another start, with its margin boxes
+        made at `start` (in this process: a furnishing is a fraction of a second), or None."""
+        from .furniture import Plan
+
+        body_key = self.bodies.get(content)
+        body = runcache.load(self.context.directory, body_key, self.context.wanted) if body_key else None
+        if body is None or body.plan is None or body.body != body.key or \
+                not Plan.from_json(body.plan).movable(start - body.start):
+            return None
+        self.moved.add(index)
+        if self.progress:
+            self.progress(f"moving part {index + 1}: its page numbers")
+        return self._worker().moved(body, empty, key, start)
 
     def _say(self, index: int, count: int) -> None:
         if self.progress:

@@ -1,6 +1,8 @@
 """The run cache: each laid-out run's PDFs and what its layout told (JSON), by content hash.
 
-build/.cache/pdf-runs/<key>.json, <key>.print.pdf, <key>.screen.pdf. The key covers all a
+build/.cache/pdf-runs/<key>.json, <key>.print.pdf, <key>.screen.pdf, <key>.furniture.pdf
+(the margin boxes: furniture.py); a run moved by an earlier one's page count has a JSON entry
+and furniture of its own, and the body PDFs of the key it was laid out at. The key covers all a
 run's pages depend on: its HTML, the stylesheets, the files it uses (by size and time), its
 start page, the variants, the PDFs' date and identifier, and the code that lays it out. JSON
 and PDF bytes only, never pickle (build/ may come from anyone).
@@ -17,7 +19,7 @@ from pathlib import Path
 from ...store import write_bytes
 from .runs import RunResult
 
-VERSION = "1"
+VERSION = "2"
 # Modules that do not change a run's PDFs (they join and schedule them): editing them keeps the cache.
 _NOT_LAYOUT = {"assemble.py", "runbuild.py", "__init__.py"}
 
@@ -65,13 +67,25 @@ def store(directory: Path, result: RunResult, pdfs: dict[str, bytes]) -> None:
 
 
 def load(directory: Path, run_key: str, wanted: tuple[str, ...]) -> RunResult | None:
+    """The run of key `run_key`, if its entry and every PDF it is made of are in the cache."""
     meta = paths(directory, run_key)
-    if not meta.is_file() or not all(paths(directory, run_key, v).is_file() for v in wanted):
+    if not meta.is_file():
         return None
     try:
-        return RunResult.from_json(json.loads(meta.read_text(encoding="utf-8")))
+        result = RunResult.from_json(json.loads(meta.read_text(encoding="utf-8")))
     except (ValueError, KeyError, TypeError, IndexError):
         return None  # a damaged entry is laid out again
+    if not all(paths(directory, result.body or run_key, v).is_file() for v in wanted):
+        return None
+    if result.furniture and not paths(directory, result.furniture, "furniture").is_file():
+        return None
+    return result
+
+
+def parts(directory: Path, result: RunResult, variant: str) -> tuple[Path, Path | None]:
+    """The PDF of a run's body in `variant`, and of its furniture (None: in the body)."""
+    return (paths(directory, result.body or result.key, variant),
+            paths(directory, result.furniture, "furniture") if result.furniture else None)
 
 
 class Subsets:

@@ -6,8 +6,9 @@ number (the folios) and side (left/right pages differ). So each run is its own W
 document, laid out with that number and side, and its written PDFs (print and screen, painted
 once for both) are cached by a hash of all of that (runcache.py). assemble.py joins the runs'
 PDFs into one. What depends on other runs' page numbers is only the 目录 (its page numbers,
-given to it as attributes) and, through the start numbers, the folios of later runs: those runs
-are laid out again when their start changes (a cheap folio pass would avoid that: not done).
+given to it as attributes) and, through the start numbers, the folios and sides of later
+runs: a run's margin boxes are made apart from its body (furniture.py), so a run whose start
+changes keeps its body and gets new margin boxes.
 
     split(html) → Run* → lay_out_run(run, start) → RunResult (meta JSON + PDF bytes) → assemble
 """
@@ -219,20 +220,39 @@ class RunResult:
     marks: tuple[PageMark, ...]
     diagnostics: tuple[tuple[str, str, str | None, int | None, int | None, str | None], ...]
     fonts: dict[str, dict[str, Any]]  # resource name → what the assembly needs to merge it
+    # The body's PDFs are those of `body` (a key: the run's own, or the same content's laid out
+    # at another start); its margin boxes are drawn from `furniture`'s PDF ("": in the body),
+    # made from `plan` (furniture.py), over pages whose body moves across by `dx` (CSS px).
+    body: str = ""
+    furniture: str = ""
+    plan: dict[str, Any] | None = None
+    dx: tuple[float, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"key": self.key, "start": self.start, "pages": self.pages, "heights": list(self.heights),
                 "bookmarks": [[list(b[:2]) + [list(b[2]), b[3]] for b in page] for page in self.bookmarks],
                 "anchors": self.anchors,
                 "marks": [[m.label, m.article, m.element, m.offset] for m in self.marks],
-                "diagnostics": [list(d) for d in self.diagnostics], "fonts": self.fonts}
+                "diagnostics": [list(d) for d in self.diagnostics], "fonts": self.fonts,
+                "body": self.body, "furniture": self.furniture, "plan": self.plan, "dx": list(self.dx)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunResult:
         return cls(data["key"], data["start"], data["pages"], tuple(data["heights"]),
                    tuple(tuple((b[0], b[1], (b[2][0], b[2][1]), b[3]) for b in page) for page in data["bookmarks"]),
                    dict(data["anchors"]), tuple(PageMark(*m) for m in data["marks"]),
-                   tuple(tuple(d) for d in data["diagnostics"]), data["fonts"])
+                   tuple(tuple(d) for d in data["diagnostics"]), data["fonts"],
+                   str(data["body"]), str(data["furniture"]), data["plan"], tuple(float(v) for v in data["dx"]))
+
+    def moved(self, key: str, start: int, furniture: str, fonts: dict[str, dict[str, Any]],
+              dx: tuple[float, ...]) -> RunResult:
+        """This run's body at `start`, under the furniture made for it there (`fonts`: its fonts)."""
+        shift = start - self.start
+        bookmarks = tuple(tuple((level, label, (x + move, y), state) for level, label, (x, y), state in page)
+                          for page, move in zip(self.bookmarks, dx))
+        marks = tuple(PageMark(str(int(m.label) + shift), m.article, m.element, m.offset) for m in self.marks)
+        return RunResult(key, start, self.pages, self.heights, bookmarks, self.anchors, marks, self.diagnostics,
+                         {**self.fonts, **fonts}, self.body or self.key, furniture, self.plan, dx)
 
 
 def laid_out_meta(document: Any, book: Book, key: str, start: int, report: Report) -> RunResult:

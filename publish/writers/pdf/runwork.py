@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from ...diagnostics import Report
 from ...model import Book
-from . import rasters, runs, runstart, variants
+from . import furniture, rasters, runs, runstart, variants
 from .writer import Layout, Renderer, Sources, dated
 
 
@@ -44,6 +44,7 @@ class Task:
     start: int  # a guess, when `deferred`
     key: str  # "" when `deferred`: it has the start in it
     deferred: bool = False  # laid out before its start is known (runstart.py)
+    empty: str = ""  # the document with an empty body its margin boxes are made in (furniture.py)
 
 
 Settle = Callable[[], tuple[int, str]]  # (the real start, the key) of the deferred run, once known
@@ -55,6 +56,7 @@ class Worker:
     def __init__(self, context: Context) -> None:
         runs.install()
         runstart.install()
+        furniture.install()
         self.context = context
         self.renderer = Renderer(context.sources)
         # The images' print and screen copies are registered per process (rasters.py): a worker
@@ -82,12 +84,13 @@ class Worker:
                 return start
 
             try:
-                with runs.starting_on(task.start), runstart.deferring(task.start, moved):
+                with runs.starting_on(task.start), runstart.deferring(task.start, moved), \
+                        furniture.recording() as recorder:
                     document = self.renderer.render(task.html, pub, runs.start_css(task.start))
             except runstart.Moved:
                 document = None
         if document is None:
-            with runs.starting_on(start):
+            with runs.starting_on(start), furniture.recording() as recorder:
                 document = self.renderer.render(task.html, pub, runs.start_css(start))
         dated(document, context.modified)
         self.renderer.refused(pub, report)
@@ -103,10 +106,40 @@ class Worker:
             variants.OBJECT_STREAMS.reset(token)
         del document
         gc.collect()  # the run's layout is freed before the next one is made
-        result = runs.RunResult(**{**meta.__dict__, "fonts": fonts})
+        plan = recorder.plan()
+        pdfs = {variant: written[variant].data for variant in context.wanted}
+        result = runs.RunResult(**{**meta.__dict__, "fonts": fonts, "body": key,
+                                   "plan": plan.to_json() if plan else None})
+        if plan is not None:
+            made, found_fonts, dx = self.furnish(plan, task.empty, start, 0)
+            pdfs["furniture"] = made
+            result = runs.RunResult(**{**result.__dict__, "fonts": {**fonts, **found_fonts}, "furniture": key,
+                                       "dx": dx})
         from .runcache import store
 
-        store(context.directory, result, {variant: written[variant].data for variant in context.wanted})
+        store(context.directory, result, pdfs)
+        return result
+
+    def furnish(self, plan: furniture.Plan, empty: str, start: int, shift: int
+                ) -> tuple[bytes, dict[str, dict[str, Any]], tuple[float, ...]]:
+        """The PDF of `plan`'s margin boxes `shift` pages on, at `start`; its fonts; the body's moves."""
+        pub = self.context.book.publication
+        fonts: dict[str, dict[str, Any]] = {}
+        with runs.starting_on(start), furniture.furnishing(plan, shift) as found:
+            document = self.renderer.render(empty, pub, runs.start_css(start))
+        dated(document, self.context.modified)
+        with runs.fonts_recorded(fonts, self.originals):
+            data = document.write_pdf(pdf_identifier=False, pdf_tags=False)
+        return data, fonts, tuple(found.dx)
+
+    def moved(self, body: runs.RunResult, empty: str, key: str, start: int) -> runs.RunResult:
+        """The run laid out as `body` (at another start), with its furniture made at `start`."""
+        assert body.plan is not None
+        data, fonts, dx = self.furnish(furniture.Plan.from_json(body.plan), empty, start, start - body.start)
+        result = body.moved(key, start, key, fonts, dx)
+        from .runcache import store
+
+        store(self.context.directory, result, {"furniture": data})
         return result
 
 

@@ -85,7 +85,9 @@ def _structure(data: bytes) -> dict:
         tree_map = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
         tagged = []
         for page in pdf.pages:
-            elements = tree_map[int(page.obj.StructParents)]
+            # WeasyPrint tags the margin boxes' text in elements it leaves out of the tree (it
+            # would mark them as artifacts in PDF 2.0); the runs' furniture is an artifact.
+            elements = [element for element in tree_map[int(page.obj.StructParents)] if _in_tree(element)]
             tagged.append([str(element.S) for element in elements])
             assert all(element.Pg.objgen == page.obj.objgen for element in elements if "/Pg" in element)
         for page in pdf.pages:  # every link annotation is the object of its tag
@@ -99,6 +101,20 @@ def _structure(data: bytes) -> dict:
         return {"outline": bookmarks, "links": links, "tags": tagged, "destinations": destinations,
                 "top": [str(kid.S) for kid in root.K[0].K], "version": pdf.pdf_version,
                 "intent": "/OutputIntents" in pdf.Root, "lang": str(pdf.Root.Lang)}
+
+
+def _in_tree(element) -> bool:
+    """Whether a structure element is its parent's kid, and so on up to the tree's root."""
+    while element.get("/Type") != "/StructTreeRoot":
+        parent = element.get("/P")
+        if parent is None:
+            return False
+        kids = parent.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        if not any(isinstance(kid, pikepdf.Dictionary) and kid.objgen == element.objgen for kid in kids):
+            return False
+        element = parent
+    return True
 
 
 def _recto(tmp_path: Path) -> Path:
@@ -162,8 +178,32 @@ def test_an_edit_lays_out_its_run_only_and_a_longer_article_moves_the_rest(tmp_p
     longer = _runs(project, cache)
     layout, whole = _whole(project)
     assert longer.pages == layout.pages > edited.pages and longer.marks == layout.marks
+    # Three pages more: the runs after it change side, and are moved, not laid out again.
+    assert longer.pages - edited.pages == 3 and longer.laid_out == 2 and longer.moved == longer.runs - 3
     assert _pages(longer.pdfs["screen"], tmp_path, "longer") == _pages(whole["screen"], tmp_path, "longer-whole")
     assert _structure(longer.pdfs["screen"]) == _structure(whole["screen"])
+    assert _pages(longer.pdfs["print"], tmp_path, "longer-print") == _pages(whole["print"], tmp_path, "longer-whole-print")
+
+
+@pytest.mark.parametrize("case, paragraphs, moved", [("basic", 4, 3), ("recto", 8, 3), ("recto", 16, 2)])
+def test_runs_moved_by_an_earlier_run_are_their_whole_layout(tmp_path, case, paragraphs, moved):
+    """A run whose start changes keeps its body and gets new margin boxes (furniture.py) when
+    it can: by an even number of pages always, by an odd one unless its pages break by their
+    side (the recto openers' blank versos) — then it is laid out again."""
+    project = _recto(tmp_path) if case == "recto" else copy_case(case, tmp_path)
+    cache = tmp_path / "cache"
+    before = _runs(project, cache)
+    opening = project / "manuscript" / "articles" / "opening.md"
+    opening.write_text(opening.read_text(encoding="utf-8") + "\n" +
+                       "\n\n".join(["多出来的一段文字。" * 30] * paragraphs), encoding="utf-8")
+    after = _runs(project, cache)
+    layout, whole = _whole(project)
+    assert after.pages == layout.pages > before.pages and after.marks == layout.marks
+    assert after.moved == moved, (after.pages - before.pages, after.laid_out, after.moved)
+    for variant in BOTH:
+        assert _pages(after.pdfs[variant], tmp_path, f"moved-{variant}") == \
+            _pages(whole[variant], tmp_path, f"moved-whole-{variant}")
+        assert _structure(after.pdfs[variant]) == _structure(whole[variant])
 
 
 def test_publish_builds_the_pdfs_run_by_run(tmp_path):
