@@ -36,10 +36,13 @@ Subsetter = Callable[[Path, int, list[int], bool], bytes]  # (file, face index, 
 
 
 def assemble(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunResult],
-             originals: Mapping[str, Path], subsetter: Subsetter | None = None, variant: str = "screen") -> bytes:
+             originals: Mapping[str, Path], subsetter: Subsetter | None = None, variant: str = "screen",
+             unembedded: list[str] | None = None) -> bytes:
     """One PDF of the runs' PDFs `parts` (in book order: a body's PDF in `variant`, and its
     furniture's or None); `originals`: font fingerprint → file; `subsetter` makes a face's
-    merged program (default: `subset`, uncached)."""
+    merged program (default: `subset`, uncached); `unembedded` gets the names of the fonts
+    without an embedded program (for the preflight: reading them from the PDF written took
+    2 s on a 650-page book)."""
     import pikepdf
 
     base = pikepdf.open(parts[0][0])
@@ -60,7 +63,9 @@ def assemble(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunRes
         _join_tags(base, sources, offsets, total)
         _join_destinations(base, sources, moves)
         _outline(base, results)
-        _merge_fonts(base, results, originals, subsetter or subset)
+        fonts = _merge_fonts(base, results, originals, subsetter or subset)
+        if unembedded is not None:
+            unembedded.extend(_unembedded(fonts))
         out = io.BytesIO()
         base.save(out, deterministic_id=True, compress_streams=True, recompress_flate=False,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate, min_version=base.pdf_version)
@@ -249,9 +254,10 @@ def _outline(base, results: Sequence[RunResult]) -> None:
 
 # -- fonts -----------------------------------------------------------------------------------
 
-def _merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Path], subsetter: Subsetter) -> None:
+def _merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Path], subsetter: Subsetter) -> list:
     """Each face's font dictionaries of all runs (WeasyPrint names a face's resource alike in
-    every run) become one, with one font program subset to the union of their glyphs."""
+    every run) become one, with one font program subset to the union of their glyphs. Returns
+    the /Font resource dictionaries of the pages (and their XObjects)."""
     by_name: dict[str, list] = {}
     font_dicts: list = []  # the runs' /Font resource dictionaries
     seen: set[tuple[int, int]] = set()
@@ -279,6 +285,21 @@ def _merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Pat
         for fonts in font_dicts:
             if name in fonts:
                 fonts[name] = merged
+    return font_dicts
+
+
+def _unembedded(font_dicts: list) -> list[str]:
+    """The names of the fonts whose descriptor has no embedded program (a Type 3 font has none
+    to have)."""
+    names = []
+    for fonts in font_dicts:
+        for font in fonts.values():
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
+            if descriptor is not None and not any(key in descriptor for key in ("/FontFile", "/FontFile2",
+                                                                                 "/FontFile3")):
+                names.append(str(descriptor.get("/FontName", "/?"))[1:])
+    return names
 
 
 def _font_resources(resources, found: list, seen: set) -> None:

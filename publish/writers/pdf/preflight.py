@@ -77,24 +77,8 @@ def painted(pdf: Any) -> None:
             _unembedded.append(name.group(1).decode("latin-1") if name else "?")
 
 
-def unembedded(data: bytes) -> list[str]:
-    """The fonts of a written PDF whose descriptor has no embedded file (the assembled PDF of
-    runs laid out in other processes: `painted` saw them there)."""
-    import io
-
-    import pikepdf
-
-    names = []
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for item in pdf.objects:
-            if isinstance(item, pikepdf.Dictionary) and item.get("/Type") == "/FontDescriptor" and not any(
-                    key in item for key in ("/FontFile", "/FontFile2", "/FontFile3")):
-                names.append(str(item.get("/FontName", "/?"))[1:])
-    return sorted(set(names))
-
-
 def report_fonts(pub: Publication, report: Report, names: list[str] | None = None) -> None:
-    """W251 for the fonts `painted` found (or `names`: those `unembedded` found)."""
+    """W251 for the fonts `painted` found (or `names`: those the assembly found, assemble.py)."""
     for name in _unembedded if names is None else names:
         report.add(codes.FONT_NOT_EMBEDDED, f"font {name} is not embedded in the print PDF",
                    pub.manuscript / "publication.yaml", 1, 1, "a printer's RIP would substitute another font")

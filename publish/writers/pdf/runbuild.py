@@ -113,17 +113,18 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
     from .assemble import assemble
 
     subsets = runcache.Subsets(directory)
+    unembedded: list[str] = []
     for variant in wanted:
         writing(variant)
         if progress:
             progress(f"joining {len(results)} runs ({variant})")
         pdfs[variant] = assemble([runcache.parts(directory, r, variant) for r in results], results, originals,
-                                 subsets, variant)
+                                 subsets, variant, unembedded if variant == "print" else None)
         _trimmed(sum(r.pages for r in results))
     if "print" in pdfs:
         from . import preflight
 
-        preflight.report_fonts(book.publication, report, preflight.unembedded(pdfs["print"]))
+        preflight.report_fonts(book.publication, report, sorted(set(unembedded)))
     runcache.prune(directory, {key for r in results for key in (r.key, r.body, r.furniture) if key} | subsets.used)
     from ...store import write_bytes
 

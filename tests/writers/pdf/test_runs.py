@@ -287,3 +287,17 @@ def test_a_run_laid_out_from_a_guessed_start_is_the_run_laid_out_at_its_start(tm
     for variant in BOTH:
         pdfs = [(tmp_path / mode / f"{key}.{variant}.pdf").read_bytes() for mode in ("direct", "moved")]
         assert _pages(pdfs[1], tmp_path, f"moved-{variant}") == _pages(pdfs[0], tmp_path, f"direct-{variant}")
+
+
+def test_the_assembly_names_the_fonts_it_finds_without_a_program():
+    from publish.writers.pdf import assemble
+
+    embedded = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/ABCDEF+Sans"),
+                                  FontFile3=pikepdf.Stream(pikepdf.new(), b""))
+    bare = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name.Helvetica)
+    fonts = pikepdf.Dictionary(
+        F1=pikepdf.Dictionary(Subtype=pikepdf.Name.Type0,
+                              DescendantFonts=pikepdf.Array([pikepdf.Dictionary(FontDescriptor=embedded)])),
+        F2=pikepdf.Dictionary(Subtype=pikepdf.Name.TrueType, FontDescriptor=bare),
+        F3=pikepdf.Dictionary(Subtype=pikepdf.Name.Type3))
+    assert assemble._unembedded([fonts]) == ["Helvetica"]
