@@ -90,7 +90,9 @@ def _furnished(base, furnishings, results: Sequence[RunResult], offsets: list[in
             continue
         for index, source in enumerate(furnishing.pages):
             page = base.pages[offset + index]
-            form = base.copy_foreign(source.as_form_xobject())
+            xobject = source.as_form_xobject()
+            xobject.BBox = source.mediabox  # not the trim box qpdf takes: a margin box may reach the bleed
+            form = base.copy_foreign(xobject)
             # A name of its own, not pikepdf's random one: the same runs make the same bytes. (A
             # run's pages may share one resource dictionary: each page's name differs.)
             name = pikepdf.Name(f"/PublishFurniture{offset + index}")
