@@ -37,12 +37,13 @@ Subsetter = Callable[[Path, int, list[int], bool], bytes]  # (file, face index, 
 
 def assemble(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunResult],
              originals: Mapping[str, Path], subsetter: Subsetter | None = None, variant: str = "screen",
-             unembedded: list[str] | None = None) -> bytes:
+             unembedded: list[str] | None = None, memo: dict | None = None) -> bytes:
     """One PDF of the runs' PDFs `parts` (in book order: a body's PDF in `variant`, and its
     furniture's or None); `originals`: font fingerprint → file; `subsetter` makes a face's
     merged program (default: `subset`, uncached); `unembedded` gets the names of the fonts
     without an embedded program (for the preflight: reading them from the PDF written took
-    2 s on a 650-page book)."""
+    2 s on a 650-page book); `memo` keeps the faces' merged widths and ToUnicode entries for
+    the next variant (the same runs' fonts: parsing them is half a second of an edit)."""
     import pikepdf
 
     base = pikepdf.open(parts[0][0])
@@ -63,7 +64,7 @@ def assemble(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunRes
         _join_tags(base, sources, offsets, total)
         _join_destinations(base, sources, moves)
         _outline(base, results)
-        fonts = _merge_fonts(base, results, originals, subsetter or subset)
+        fonts = _merge_fonts(base, results, originals, subsetter or subset, {} if memo is None else memo)
         if unembedded is not None:
             unembedded.extend(_unembedded(fonts))
         out = io.BytesIO()
@@ -256,7 +257,8 @@ def _outline(base, results: Sequence[RunResult]) -> None:
 
 # -- fonts -----------------------------------------------------------------------------------
 
-def _merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Path], subsetter: Subsetter) -> list:
+def _merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Path], subsetter: Subsetter,
+                 memo: dict) -> list:
     """Each face's font dictionaries of all runs (WeasyPrint names a face's resource alike in
     every run) become one, with one font program subset to the union of their glyphs. Returns
     the /Font resource dictionaries of the pages (and their XObjects)."""
@@ -283,7 +285,7 @@ def _merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Pat
         original = originals.get(font["fingerprint"])
         if original is None or group[0].get("/Subtype") != "/Type0":
             continue
-        merged = _merged_font(base, group, original, font["index"], font["hinting"], subsetter)
+        merged = _merged_font(base, group, original, font["index"], font["hinting"], subsetter, memo)
         for fonts in font_dicts:
             if name in fonts:
                 fonts[name] = merged
@@ -319,17 +321,16 @@ def _font_resources(resources, found: list, seen: set) -> None:
         _font_resources(pattern.get("/Resources"), found, seen)
 
 
-def _merged_font(base, group: list, original: Path, index: int, hinting: bool, subsetter: Subsetter):
+def _merged_font(base, group: list, original: Path, index: int, hinting: bool, subsetter: Subsetter, memo: dict):
+    import hashlib
+
     import pikepdf
 
-    widths: dict[int, Any] = {}
-    unicode: dict[int, bytes] = {}
-    for font in group:
-        for first, run in _W_RUN.findall(font.DescendantFonts[0].W.unparse()):
-            for offset, width in enumerate(run.split()):
-                widths.setdefault(int(first) + offset, Decimal(width.decode()))
-        for glyph, text in _BFCHAR.findall(font.ToUnicode.read_bytes().split(b"endcodespacerange", 1)[-1]):
-            unicode.setdefault(int(glyph, 16), text)
+    sources = [(font.DescendantFonts[0].W.unparse(), font.ToUnicode.read_bytes()) for font in group]
+    key = hashlib.sha256(b"\0".join(part for pair in sources for part in pair)).digest()
+    if key not in memo:
+        memo[key] = _widths_and_unicode(sources)
+    widths, unicode = memo[key]
     template = group[0]
     descendant = template.DescendantFonts[0]
     descriptor = descendant.FontDescriptor
@@ -360,6 +361,19 @@ def _merged_font(base, group: list, original: Path, index: int, hinting: bool, s
     merged.ToUnicode = pikepdf.Stream(base, zlib.compress(_to_unicode(unicode), 9))
     merged.ToUnicode.Filter = pikepdf.Name.FlateDecode
     return base.make_indirect(merged)
+
+
+def _widths_and_unicode(sources: list[tuple[bytes, bytes]]) -> tuple[dict[int, Any], dict[int, bytes]]:
+    """The union of the fonts' widths (W arrays) and ToUnicode entries, the first font's winning."""
+    widths: dict[int, Any] = {}
+    unicode: dict[int, bytes] = {}
+    for w_array, to_unicode in sources:
+        for first, run in _W_RUN.findall(w_array):
+            for offset, width in enumerate(run.split()):
+                widths.setdefault(int(first) + offset, Decimal(width.decode()))
+        for glyph, text in _BFCHAR.findall(to_unicode.split(b"endcodespacerange", 1)[-1]):
+            unicode.setdefault(int(glyph, 16), text)
+    return widths, unicode
 
 
 def _to_unicode(entries: dict[int, bytes]) -> bytes:

@@ -114,12 +114,13 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
 
     subsets = runcache.Subsets(directory)
     unembedded: list[str] = []
+    fonts: dict = {}  # the faces' merged widths, parsed once for both variants
     for variant in wanted:
         writing(variant)
         if progress:
             progress(f"joining {len(results)} runs ({variant})")
         pdfs[variant] = assemble([runcache.parts(directory, r, variant) for r in results], results, originals,
-                                 subsets, variant, unembedded if variant == "print" else None)
+                                 subsets, variant, unembedded if variant == "print" else None, fonts)
         _trimmed(sum(r.pages for r in results))
     if "print" in pdfs:
         from . import preflight
