@@ -21,7 +21,7 @@ from .runs import RunResult
 
 VERSION = "2"
 # Modules that do not change a run's PDFs (they join and schedule them): editing them keeps the cache.
-_NOT_LAYOUT = {"assemble.py", "runbuild.py", "__init__.py"}
+_NOT_LAYOUT = {"assemble.py", "fontmerge.py", "runbuild.py", "__init__.py"}
 
 
 @functools.cache
@@ -89,7 +89,7 @@ def parts(directory: Path, result: RunResult, variant: str) -> tuple[Path, Path 
 
 
 class Subsets:
-    """The assembly's merged font programs (assemble.subset), cached as font-<key>.bin by the
+    """The assembly's merged font programs (fontmerge.subset), cached as font-<key>.bin by the
     font file (path, size, time), face, glyphs and HarfBuzz's version: an edit that uses no new
     character subsets no face again, and the second variant reuses the first's."""
 
@@ -101,7 +101,7 @@ class Subsets:
 
         import uharfbuzz
 
-        from .assemble import subset
+        from .fontmerge import subset
 
         stat = original.stat()
         digest = hashlib.sha256(f"{uharfbuzz.__version__}|{original}|{stat.st_size}|{stat.st_mtime_ns}|"

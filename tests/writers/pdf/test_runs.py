@@ -290,7 +290,7 @@ def test_a_run_laid_out_from_a_guessed_start_is_the_run_laid_out_at_its_start(tm
 
 
 def test_the_assembly_names_the_fonts_it_finds_without_a_program():
-    from publish.writers.pdf import assemble
+    from publish.writers.pdf import fontmerge
 
     embedded = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/ABCDEF+Sans"),
                                   FontFile3=pikepdf.Stream(pikepdf.new(), b""))
@@ -300,4 +300,4 @@ def test_the_assembly_names_the_fonts_it_finds_without_a_program():
                               DescendantFonts=pikepdf.Array([pikepdf.Dictionary(FontDescriptor=embedded)])),
         F2=pikepdf.Dictionary(Subtype=pikepdf.Name.TrueType, FontDescriptor=bare),
         F3=pikepdf.Dictionary(Subtype=pikepdf.Name.Type3))
-    assert assemble._unembedded([fonts]) == ["Helvetica"]
+    assert fontmerge.unembedded([fonts]) == ["Helvetica"]
