@@ -13,8 +13,9 @@ odd), each page holding its margin boxes alone: painted, they are drawn over the
 two sides' content boxes (`Furnished.dx`).
 
 A plan moves any even number of pages. An odd shift is refused (the run is laid out again) for
-a run whose pages break by their side (a blank page, a break to a left or right page) or
-whose pages have a background (it would move with the body). A run whose margin boxes show
+a run whose pages break by their side (a blank page, a break to a left or right page), whose
+pages have a background (it would move with the body), or whose left and right pages differ in
+more than their side margins (`Unmovable`, found as the other side's page boxes are made). A run whose margin boxes show
 running elements (`element()`) is laid out with its margin boxes, and is never moved.
 """
 
@@ -27,9 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import runstart
 from .engine import check_version
-
-SIDES = ("left", "right", "recto", "verso")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class PageState:
     counters: dict[str, list[int]]  # the page-based counters, as the margin boxes see them
     x: float  # the content box's left edge, CSS px
     plain: bool  # without a page or canvas background
+    area: tuple[float, ...]  # where the content goes but for the side margins (runstart.area)
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,8 @@ class Plan:
         return shift % 2 == 0 or not (self.sided or not all(page.plain for page in self.pages))
 
     def to_json(self) -> dict[str, Any]:
-        return {"pages": [[p.side, p.blank, p.name, p.index, [list(g) for g in p.groups], p.counters, p.x, p.plain]
-                          for p in self.pages],
+        return {"pages": [[p.side, p.blank, p.name, p.index, [list(g) for g in p.groups], p.counters, p.x, p.plain,
+                           list(p.area)] for p in self.pages],
                 "strings": {name: {str(number): texts for number, texts in pages.items()}
                             for name, pages in self.strings.items()},
                 "sided": self.sided}
@@ -65,8 +66,8 @@ class Plan:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
         pages = tuple(PageState(side, blank, name, index, tuple((g[0], g[1]) for g in groups),
-                                {k: list(v) for k, v in counters.items()}, x, plain)
-                      for side, blank, name, index, groups, counters, x, plain in data["pages"])
+                                {k: list(v) for k, v in counters.items()}, x, plain, tuple(area))
+                      for side, blank, name, index, groups, counters, x, plain, area in data["pages"])
         strings = {name: {int(number): list(texts) for number, texts in pages_.items()}
                    for name, pages_ in data["strings"].items()}
         return cls(pages, strings, bool(data["sided"]))
@@ -81,6 +82,11 @@ class Recorder:
 
     def plan(self) -> Plan | None:
         return None if self.running else Plan(tuple(self.pages), self.strings, self.sided)
+
+
+class Unmovable(Exception):
+    """The run's pages do not fit the other side's page boxes (they differ in more than the side
+    margins): it is laid out again."""
 
 
 @dataclass
@@ -143,14 +149,15 @@ def install() -> None:
             recorder.running = any(pages for pages in context.running_elements.values())
             recorder.strings = {name: {number: list(texts) for number, texts in pages.items() if texts}
                                 for name, pages in context.string_set.items()}
-            recorder.sided = any(entry[1].get("break") in SIDES for entry in context.page_maker)
+            recorder.sided = runstart.breaks_to_a_side(context)
         page_type = page.page_type
         recorder.sided = recorder.sided or page_type.blank
         counters = {name: [int(v) for v in values] for name, values in state[1].items()
                     if all(isinstance(v, int) for v in values)}
         recorder.pages.append(PageState(page_type.side, bool(page_type.blank), page_type.name or "",
                                         int(page_type.index), tuple((n, int(i)) for n, i in page_type.groups),
-                                        counters, float(page.content_box_x()), True))
+                                        counters, float(page.content_box_x()), True,
+                                        tuple(float(v) for v in runstart.area(page))))
         return stock_boxes(context, page, state) if recorder.running else iter(())
 
     def layout_backgrounds(page, get_image_from_uri):
@@ -179,6 +186,10 @@ def _matched(style_for, page_type) -> tuple:
                  for k, (_, _, selector) in enumerate(selectors) if style_for._page_type_match(selector, page_type))
 
 
+def _same(area: tuple[float, ...], recorded: tuple[float, ...]) -> bool:
+    return all(abs(a - b) < 1e-6 for a, b in zip(area, recorded, strict=True))
+
+
 def _painted(background) -> bool:
     """Whether a background paints anything (a page has one always, transparent, for its marks)."""
     if background is None:
@@ -190,10 +201,8 @@ def _furnished(html, root_box, context, furnishing_: _Furnishing, make_margin_bo
     """The plan's pages, `shift` later, each with its margin boxes alone."""
     from collections import defaultdict
 
-    from weasyprint.formatting_structure import boxes
     from weasyprint.layout import page as pages
     from weasyprint.layout.background import layout_box_backgrounds
-    from weasyprint.layout.percent import resolve_percentages
 
     plan, shift = furnishing_.plan, furnishing_.shift
     flip = shift % 2 == 1
@@ -209,21 +218,13 @@ def _furnished(html, root_box, context, furnishing_: _Furnishing, make_margin_bo
         # Pages that the same @page rules match share one page type: their margin boxes' styles
         # are computed once, not once a page (WeasyPrint's page types differ in their index).
         signature = _matched(context.style_for, page_type)
-        if signature in kinds:
-            page_type = kinds[signature]
-        else:
-            kinds[signature] = page_type
-            pages.set_page_type_computed_styles(page_type, html, context.style_for)
-        style = context.style_for(page_type)
-        style["overflow"] = root_box.viewport_overflow
-        page = boxes.PageBox(page_type, style)
-        size = page.style["size"]
-        resolve_percentages(page, size)
-        page.position_x = page.position_y = 0
-        pages.page_width(page, context, size[0])
-        pages.page_height(page, context, size[1])
+        styled = signature in kinds
+        page_type = kinds.setdefault(signature, page_type)
+        page = runstart.page_box(context, html, page_type, root_box.viewport_overflow, styled)
+        if flip and not _same(runstart.area(page), state.area):
+            raise Unmovable(f"page {number}'s other side has another content area")
         if number == 1:
-            context.style_for.initial_page_sizes["box"] = size
+            context.style_for.initial_page_sizes["box"] = page.style["size"]
             context.style_for.initial_page_sizes["area"] = (page.width, page.height)
         page.fixed_boxes = []
         context.page_bottom = page.content_box_y() + page.height  # as make_page leaves it

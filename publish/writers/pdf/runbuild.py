@@ -126,10 +126,10 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
         from . import preflight
 
         preflight.report_fonts(book.publication, report, sorted(set(unembedded)))
-    runcache.prune(directory, {key for r in results for key in (r.key, r.body, r.furniture) if key} | subsets.used)
+    runcache.prune(directory, {key for r in results for key in (r.key, r.body)} | subsets.used)
     from ...store import write_bytes
 
-    bodies = {content: result.body or result.key for content, result in zip(pool.contents, results)}
+    bodies = {content: result.body for content, result in zip(pool.contents, results)}
     write_bytes(index_path, json.dumps({"numbers": numbers, "contents": pool.contents, "bodies": bodies},
                                        ensure_ascii=False, sort_keys=True).encode())
     marks = tuple(mark for result in results for mark in result.marks)
@@ -272,23 +272,27 @@ class _Pool:
             else:
                 raise RuntimeError(f"laying out part {number} of the PDF failed: {value}")
         done = [result for result in results if result is not None]
-        self.bodies.update((content, result.body or result.key) for content, result in zip(contents, done))
+        self.bodies.update((content, result.body) for content, result in zip(contents, done))
         return done
 
     def _moved(self, index: int, content: str, key: str, start: int, empty: str) -> runs.RunResult | None:
         """The run's body as the last build laid it out at another start, with its margin boxes
         made at `start` (in this process: a furnishing is a fraction of a second), or None."""
-        from .furniture import Plan
+        from .furniture import Plan, Unmovable
 
         body_key = self.bodies.get(content)
         body = runcache.load(self.context.directory, body_key, self.context.wanted) if body_key else None
         if body is None or body.plan is None or body.body != body.key or \
                 not Plan.from_json(body.plan).movable(start - body.start):
             return None
-        self.moved.add(index)
         if self.progress:
             self.progress(f"moving part {index + 1}: its page numbers")
-        return self._worker().moved(body, empty, key, start)
+        try:
+            moved = self._worker().moved(body, empty, key, start)
+        except Unmovable:
+            return None
+        self.moved.add(index)
+        return moved
 
     def _say(self, index: int, count: int) -> None:
         if self.progress:

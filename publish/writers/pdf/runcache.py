@@ -19,7 +19,7 @@ from pathlib import Path
 from ...store import write_bytes
 from .runs import RunResult
 
-VERSION = "2"
+VERSION = "3"
 # Modules that do not change a run's PDFs (they join and schedule them): editing them keeps the cache.
 _NOT_LAYOUT = {"assemble.py", "fontmerge.py", "runbuild.py", "__init__.py"}
 
@@ -75,17 +75,17 @@ def load(directory: Path, run_key: str, wanted: tuple[str, ...]) -> RunResult | 
         result = RunResult.from_json(json.loads(meta.read_text(encoding="utf-8")))
     except (ValueError, KeyError, TypeError, IndexError):
         return None  # a damaged entry is laid out again
-    if not all(paths(directory, result.body or run_key, v).is_file() for v in wanted):
+    if not all(paths(directory, result.body, v).is_file() for v in wanted):
         return None
-    if result.furniture and not paths(directory, result.furniture, "furniture").is_file():
+    if result.furnished and not paths(directory, run_key, "furniture").is_file():
         return None
     return result
 
 
 def parts(directory: Path, result: RunResult, variant: str) -> tuple[Path, Path | None]:
     """The PDF of a run's body in `variant`, and of its furniture (None: in the body)."""
-    return (paths(directory, result.body or result.key, variant),
-            paths(directory, result.furniture, "furniture") if result.furniture else None)
+    return (paths(directory, result.body, variant),
+            paths(directory, result.key, "furniture") if result.furnished else None)
 
 
 class Subsets:

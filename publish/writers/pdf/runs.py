@@ -221,10 +221,11 @@ class RunResult:
     diagnostics: tuple[tuple[str, str, str | None, int | None, int | None, str | None], ...]
     fonts: dict[str, dict[str, Any]]  # resource name → what the assembly needs to merge it
     # The body's PDFs are those of `body` (a key: the run's own, or the same content's laid out
-    # at another start); its margin boxes are drawn from `furniture`'s PDF ("": in the body),
-    # made from `plan` (furniture.py), over pages whose body moves across by `dx` (CSS px).
+    # at another start); with `furnished`, its margin boxes are drawn from its own furniture PDF
+    # (else they are in the body), made from `plan` (furniture.py), over pages whose body moves
+    # across by `dx` (CSS px).
     body: str = ""
-    furniture: str = ""
+    furnished: bool = False
     plan: dict[str, Any] | None = None
     dx: tuple[float, ...] = ()
 
@@ -234,7 +235,7 @@ class RunResult:
                 "anchors": self.anchors,
                 "marks": [[m.label, m.article, m.element, m.offset] for m in self.marks],
                 "diagnostics": [list(d) for d in self.diagnostics], "fonts": self.fonts,
-                "body": self.body, "furniture": self.furniture, "plan": self.plan, "dx": list(self.dx)}
+                "body": self.body, "furnished": self.furnished, "plan": self.plan, "dx": list(self.dx)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunResult:
@@ -242,17 +243,16 @@ class RunResult:
                    tuple(tuple((b[0], b[1], (b[2][0], b[2][1]), b[3]) for b in page) for page in data["bookmarks"]),
                    dict(data["anchors"]), tuple(PageMark(*m) for m in data["marks"]),
                    tuple(tuple(d) for d in data["diagnostics"]), data["fonts"],
-                   str(data["body"]), str(data["furniture"]), data["plan"], tuple(float(v) for v in data["dx"]))
+                   str(data["body"]), bool(data["furnished"]), data["plan"], tuple(float(v) for v in data["dx"]))
 
-    def moved(self, key: str, start: int, furniture: str, fonts: dict[str, dict[str, Any]],
-              dx: tuple[float, ...]) -> RunResult:
+    def moved(self, key: str, start: int, fonts: dict[str, dict[str, Any]], dx: tuple[float, ...]) -> RunResult:
         """This run's body at `start`, under the furniture made for it there (`fonts`: its fonts)."""
         shift = start - self.start
         bookmarks = tuple(tuple((level, label, (x + move, y), state) for level, label, (x, y), state in page)
                           for page, move in zip(self.bookmarks, dx))
         marks = tuple(PageMark(str(int(m.label) + shift), m.article, m.element, m.offset) for m in self.marks)
         return RunResult(key, start, self.pages, self.heights, bookmarks, self.anchors, marks, self.diagnostics,
-                         {**self.fonts, **fonts}, self.body or self.key, furniture, self.plan, dx)
+                         {**self.fonts, **fonts}, self.body, True, self.plan, dx)
 
 
 def laid_out_meta(document: Any, book: Book, key: str, start: int, report: Report) -> RunResult:
@@ -271,7 +271,7 @@ def laid_out_meta(document: Any, book: Book, key: str, start: int, report: Repor
     return RunResult(key, start, len(document.pages), tuple(float(p.height) for p in document.pages),
                      tuple(tuple((level, label, (float(x), float(y)), state)
                                  for level, label, (x, y), state in page.bookmarks) for page in document.pages),
-                     anchors, marks, diagnostics, {})
+                     anchors, marks, diagnostics, {}, body=key)
 
 
 @contextlib.contextmanager

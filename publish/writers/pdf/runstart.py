@@ -88,35 +88,52 @@ def _moved(context, pages: list, shift: int, sided: bool, others: dict) -> list:
 
 def _sided(context, pages: list) -> bool:
     """Whether the side decides where the pages break: a blank page, a break to a side."""
-    return any(page.page_type.blank for page in pages) or any(
-        entry[1]["break"] in ("left", "right", "recto", "verso") for entry in context.page_maker)
+    return any(page.page_type.blank for page in pages) or breaks_to_a_side(context)
+
+
+def breaks_to_a_side(context) -> bool:
+    """Whether a page of the layout so far breaks to a left or right page."""
+    return any(entry[1]["break"] in ("left", "right", "recto", "verso") for entry in context.page_maker)
 
 
 def _other_box(context, html, page):
-    """An empty page box of `page`'s other side (as WeasyPrint's make_page makes one)."""
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.layout.page import PageType, page_height, page_width, set_page_type_computed_styles
-    from weasyprint.layout.percent import resolve_percentages
+    """An empty page box of `page`'s other side."""
+    from weasyprint.layout.page import PageType
 
     old = page.page_type
     page_type = PageType("left" if old.side == "right" else "right", old.blank, old.name, old.index, old.groups)
-    set_page_type_computed_styles(page_type, html, context.style_for)
+    return page_box(context, html, page_type, page.style["overflow"])
+
+
+def page_box(context, html, page_type, overflow, styled: bool = False):
+    """An empty page box of `page_type`, as WeasyPrint's make_page makes one (`styled`: the
+    page type's styles are computed already)."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import page as pages
+    from weasyprint.layout.percent import resolve_percentages
+
+    if not styled:
+        pages.set_page_type_computed_styles(page_type, html, context.style_for)
     style = context.style_for(page_type)
-    style["overflow"] = page.style["overflow"]
-    other = boxes.PageBox(page_type, style)
-    size = other.style["size"]
-    resolve_percentages(other, size)
-    other.position_x = other.position_y = 0
-    page_width(other, context, size[0])
-    page_height(other, context, size[1])
-    return other
+    style["overflow"] = overflow
+    box = boxes.PageBox(page_type, style)
+    size = box.style["size"]
+    resolve_percentages(box, size)
+    box.position_x = box.position_y = 0
+    pages.page_width(box, context, size[0])
+    pages.page_height(box, context, size[1])
+    return box
+
+
+def area(page) -> tuple[float, ...]:
+    """Where a page's content goes, but for its side margins: the page size, the content area
+    and its height on the page."""
+    return (page.width, page.height, page.content_box_y(), page.margin_width(), page.margin_height())
 
 
 def _same_area(page, other) -> bool:
-    """Whether the content laid out on `page` fits `other` as it is: the same page size and
-    content area, at the same height."""
-    return (other.width, other.height, other.content_box_y(), other.margin_width(), other.margin_height()) == \
-        (page.width, page.height, page.content_box_y(), page.margin_width(), page.margin_height())
+    """Whether the content laid out on `page` fits `other` as it is."""
+    return area(other) == area(page)
 
 
 def _moved_across(page, empty):

@@ -108,12 +108,11 @@ class Worker:
         gc.collect()  # the run's layout is freed before the next one is made
         plan = recorder.plan()
         pdfs = {variant: written[variant].data for variant in context.wanted}
-        result = runs.RunResult(**{**meta.__dict__, "fonts": fonts, "body": key,
-                                   "plan": plan.to_json() if plan else None})
+        result = runs.RunResult(**{**meta.__dict__, "fonts": fonts, "plan": plan.to_json() if plan else None})
         if plan is not None:
             made, found_fonts, dx = self.furnish(plan, task.empty, start, 0)
             pdfs["furniture"] = made
-            result = runs.RunResult(**{**result.__dict__, "fonts": {**fonts, **found_fonts}, "furniture": key,
+            result = runs.RunResult(**{**result.__dict__, "fonts": {**fonts, **found_fonts}, "furnished": True,
                                        "dx": dx})
         from .runcache import store
 
@@ -136,7 +135,7 @@ class Worker:
         """The run laid out as `body` (at another start), with its furniture made at `start`."""
         assert body.plan is not None
         data, fonts, dx = self.furnish(furniture.Plan.from_json(body.plan), empty, start, start - body.start)
-        result = body.moved(key, start, key, fonts, dx)
+        result = body.moved(key, start, fonts, dx)
         from .runcache import store
 
         store(self.context.directory, result, {"furniture": data})

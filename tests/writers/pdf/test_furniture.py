@@ -12,8 +12,8 @@ from publish.writers.pdf import furniture, runs
 
 STYLE = """
 @page { size: 100mm 80mm; margin: 15mm 10mm; }
-@page :left { margin-left: 20mm; @bottom-left { content: counter(page); } @top-left { content: string(title); } }
-@page :right { @bottom-right { content: counter(page); } @top-right { content: string(title, last); } }
+@page :left { margin-left: 20mm; margin-right: 10mm; @bottom-left { content: counter(page); } @top-left { content: string(title); } }
+@page :right { margin-left: 10mm; margin-right: 20mm; @bottom-right { content: counter(page); } @top-right { content: string(title, last); } }
 @page :nth(1 of opener) { @top-left { content: none; } @top-right { content: none; } }
 body { font-size: 10pt; }
 .article { page: opener; string-set: title attr(data-title); }
@@ -67,7 +67,7 @@ def test_the_plan_furnished_at_a_shift_is_the_margin_boxes_laid_out_there(shift)
     assert _margins(furnished) == _margins(stock)
     assert any(text for page in _margins(stock) for _, text, _, _ in page)  # folios and heads, not nothing
     # The body of a page that changed side moves by the difference of the sides' content boxes.
-    side_shift = 20 - 10  # mm: the left page's inner margin is 20, the right page's 10
+    side_shift = 20 - 10  # mm: the left page's outer margin is 20, the right page's inner 10
     expected = [0.0] * len(plan.pages) if shift % 2 == 0 else \
         [(side_shift if p.side == "right" else -side_shift) * 96 / 25.4 for p in plan.pages]
     assert found.dx == pytest.approx(expected)
@@ -86,3 +86,11 @@ def test_what_cannot_move_by_an_odd_number_of_pages():
         _render(HTML_TEXT.replace("<html>", "<html><style>h2 { position: running(head) } "
                                   "@page { @top-center { content: element(head) } }</style>"), 1)
     assert recorder.plan() is None  # running elements: the margin boxes stay with the body
+    with furniture.recording() as recorder:
+        _render(HTML_TEXT.replace("<html>", "<html><style>@page :left { margin-top: 25mm }</style>"), 1)
+    taller = recorder.plan()
+    assert taller is not None and taller.movable(1)  # known only when the other side's boxes are made
+    with furniture.furnishing(taller, 2):
+        _render(HEAD + "</body></html>", 3)
+    with pytest.raises(furniture.Unmovable), furniture.furnishing(taller, 1):
+        _render(HEAD + "</body></html>", 2)
