@@ -27,11 +27,13 @@ from ...store import write_bytes
 from ..registry import BY_NAME
 from ..target import Event, Job, Provided, Result, Sink, WriterOptions, Written
 from ..theme import load_theme
-from . import preflight
+from . import cdefs, preflight
 from .progress import observe_layout
 
 if TYPE_CHECKING:
     from . import runbuild
+
+cdefs.install()  # before any module of this package imports WeasyPrint
 
 
 def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[Result]:
@@ -91,11 +93,12 @@ def _build_runs(book: Book, job: Job, options: WriterOptions, sink: Sink,
         return outcome
     moved = f", {outcome.moved} moved (new page numbers only)" if outcome.moved else ""
     sink(Event(name, f"{outcome.laid_out} of {outcome.runs} runs laid out{moved}, the others from the cache"))
-    if "pdf-print" in targets:
+    if "pdf-print" in targets:  # before the joins: the EPUB is made while they run
         yield Provided("page-marks", outcome.marks, outcome.pages, time.perf_counter() - started, tuple(report.items))
         report = Report()
-    for target, variant in variants.items():
-        path, data = targets[target], outcome.pdfs[variant]
+    for variant, data in outcome.join(report):
+        target = by_variant[variant]
+        path = targets[target]
         sink(Event(path.name, "writing"))
         write_bytes(path, data)
         yield Written(target, len(data), outcome.pages, time.perf_counter() - started, tuple(report.items))

@@ -19,7 +19,7 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -43,14 +43,26 @@ def enabled() -> bool:
     return os.environ.get(ENVIRONMENT, "") != "0"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    pdfs: dict[str, bytes]  # variant → the assembled PDF
+@dataclass
+class LaidOut:
+    """The book's runs laid out (or from the cache), not joined yet: its page marks are known
+    now, so the EPUB's page-list need not wait for the joins."""
+
+    results: list[runs.RunResult]
     pages: int
     marks: tuple[PageMark, ...]
     laid_out: int  # runs laid out in this build (the others came from the cache)
     runs: int
-    moved: int = 0  # runs not laid out again though their start changed: new margin boxes only
+    moved: int  # runs not laid out again though their start changed: new margin boxes only
+    finish: Callable[[Report], Iterator[tuple[str, bytes]]]
+
+    def join(self, report: Report) -> Iterator[tuple[str, bytes]]:
+        """Each variant's assembled PDF, in the order asked for; the print PDF's preflight
+        reports to `report` (the cache's index is written once the last is joined)."""
+        return self.finish(report)
+
+    def joined(self) -> dict[str, bytes]:
+        return dict(self.join(Report()))
 
 
 @dataclass(frozen=True)
@@ -62,9 +74,9 @@ class Whole:
 
 def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple[str, ...], cache: Path,
           jobs: int = 1, progress: Callable[[str], None] | None = None,
-          writing: Callable[[str], None] = lambda variant: None) -> Outcome | Whole:
-    """The PDFs (`wanted`: variants) laid out run by run; `progress` hears the steps, `writing`
-    each variant as its PDF is assembled."""
+          writing: Callable[[str], None] = lambda variant: None) -> LaidOut | Whole:
+    """The PDFs (`wanted`: variants) laid out run by run, to be joined; `progress` hears the
+    steps, `writing` each variant as its PDF is assembled."""
     from .writer import sources
 
     bleed = "print" in wanted
@@ -108,33 +120,37 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
                 report.keep(Diagnostic.of(declared, message, Path(path) if path else None, line, col, hint))
     if report.errors:
         raise PublishError(report)
-    originals = runs.originals(book.faces)
-    pdfs = {}
-    from .assemble import assemble
-
-    subsets = runcache.Subsets(directory)
-    unembedded: list[str] = []
-    fonts: dict = {}  # the faces' merged widths, parsed once for both variants
-    for variant in wanted:
-        writing(variant)
-        if progress:
-            progress(f"joining {len(results)} runs ({variant})")
-        pdfs[variant] = assemble([runcache.parts(directory, r, variant) for r in results], results, originals,
-                                 subsets, variant, unembedded if variant == "print" else None, fonts)
-        _trimmed(sum(r.pages for r in results))
-    if "print" in pdfs:
-        from . import preflight
-
-        preflight.report_fonts(book.publication, report, sorted(set(unembedded)))
-    runcache.prune(directory, {key for r in results for key in (r.key, r.body)} | subsets.used)
-    from ...store import write_bytes
-
-    bodies = {content: result.body for content, result in zip(pool.contents, results)}
-    write_bytes(index_path, json.dumps({"numbers": numbers, "contents": pool.contents, "bodies": bodies},
-                                       ensure_ascii=False, sort_keys=True).encode())
     marks = tuple(mark for result in results for mark in result.marks)
-    return Outcome(pdfs, sum(r.pages for r in results), marks, len(pool.laid_out), len(results),
-                   len(pool.moved - pool.laid_out))
+    contents = list(pool.contents)
+
+    def finish(report: Report) -> Iterator[tuple[str, bytes]]:
+        from .assemble import assemble
+
+        originals = runs.originals(book.faces)
+        subsets = runcache.Subsets(directory)
+        unembedded: list[str] = []
+        fonts: dict = {}  # the faces' merged widths, parsed once for both variants
+        for variant in wanted:
+            writing(variant)
+            if progress:
+                progress(f"joining {len(results)} runs ({variant})")
+            pdf = assemble([runcache.parts(directory, r, variant) for r in results], results, originals,
+                           subsets, variant, unembedded if variant == "print" else None, fonts)
+            _trimmed(sum(r.pages for r in results))
+            if variant == "print":
+                from . import preflight
+
+                preflight.report_fonts(book.publication, report, sorted(set(unembedded)))
+            yield variant, pdf
+        runcache.prune(directory, {key for r in results for key in (r.key, r.body)} | subsets.used)
+        from ...store import write_bytes
+
+        bodies = {content: result.body for content, result in zip(contents, results)}
+        write_bytes(index_path, json.dumps({"numbers": numbers, "contents": contents, "bodies": bodies},
+                                           ensure_ascii=False, sort_keys=True).encode())
+
+    return LaidOut(results, sum(r.pages for r in results), marks, len(pool.laid_out), len(results),
+                   len(pool.moved - pool.laid_out), finish)
 
 
 def _numbers(split: runs.Split, results: list[runs.RunResult]) -> dict[str, int]:
@@ -296,8 +312,7 @@ class _Pool:
 
     def _say(self, index: int, count: int) -> None:
         if self.progress:
-            self.progress("laying out pages" if len(self.laid_out) == 1 else
-                          f"laying out pages: part {index + 1} of {count}")
+            self.progress(f"laying out pages: part {index + 1} of {count}")
 
     def _worker(self) -> Worker:
         if self.local is None:

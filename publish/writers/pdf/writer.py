@@ -28,6 +28,7 @@ from . import (
     columns,
     grid,
     justify,
+    leaders,
     math,
     pagerefs,
     pagestyles,
@@ -174,6 +175,7 @@ def install_extensions() -> None:
     grid.install()  # body lines on the frame grid
     columns.install()  # columns laid out once, not measured and laid out again
     spanners.install()  # blocks across the columns kept at a page break
+    leaders.install()  # a 目录's dotted leader drawn once a line, not once a dot
 
 
 class Renderer:

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -42,8 +43,19 @@ def _whole(project: Path):
     return layout, {variant: written[variant].data for variant in BOTH}
 
 
-def _runs(project: Path, cache: Path, jobs: int = 1) -> runbuild.Outcome:
-    return runbuild.build(_book(project), load_theme(project), Report(), WHEN, BOTH, cache, jobs)
+@dataclass(frozen=True)
+class _Joined:
+    laid: runbuild.LaidOut
+    pdfs: dict[str, bytes]
+
+    def __getattr__(self, name: str):
+        return getattr(self.laid, name)
+
+
+def _runs(project: Path, cache: Path, jobs: int = 1) -> _Joined:
+    laid = runbuild.build(_book(project), load_theme(project), Report(), WHEN, BOTH, cache, jobs)
+    assert isinstance(laid, runbuild.LaidOut)
+    return _Joined(laid, laid.joined())
 
 
 def _tool(name: str) -> str:
