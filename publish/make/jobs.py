@@ -1,12 +1,13 @@
 """Running jobs: one after another in this process (-j 1), or in worker processes (-j N).
 
 WeasyPrint is CPU-bound and holds the GIL, so parallel jobs need processes, not threads.
-Workers are spawned (not forked: the parent may run rich's refresh thread) and get the
-checked Book pickled; each writes its own outputs atomically and reports back what the
-parent needs to record them. A worker whose parent has died stops instead of writing: on
-Linux the kernel kills it the moment the parent dies, even by SIGKILL (PR_SET_PDEATHSIG),
-elsewhere it finds out at its next event. So after a crash at any moment the last good
-outputs are whole and unchanged, and the next run removes the temporaries left.
+Workers are spawned (not forked: the parent may run rich's refresh thread) before the
+manuscript is checked, and are sent each job with the checked Book pickled; each writes its
+own outputs atomically and reports back what the parent needs to record them. A worker
+whose parent has died stops instead of writing: on Linux the kernel kills it the moment the
+parent dies, even by SIGKILL (PR_SET_PDEATHSIG), elsewhere it finds out at its next event.
+So after a crash at any moment the last good outputs are whole and unchanged, and the next
+run removes the temporaries left.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import signal
 import traceback
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from .. import store
@@ -52,10 +54,16 @@ def run_job(job: Job, builder: str, book: Book, options: WriterOptions, sink: Si
 class SerialRunner:
     """-j 1: jobs run in this process, in the order they are started."""
 
-    def __init__(self, book: Book, options: WriterOptions, sink: Sink):
-        self.book, self.options, self.sink = book, options, sink
+    def __init__(self, jobs: int, sink: Sink):
+        self.sink = sink
         self.queue: deque[tuple[Job, str]] = deque()
         self.current: Iterator[Result] | None = None
+
+    def prestart(self, builders: list[str]) -> None:
+        """Nothing to start ahead: this process imports what a job needs when it runs it."""
+
+    def ready(self, book: Book, options: WriterOptions) -> None:
+        self.book, self.options = book, options
 
     @property
     def running(self) -> int:
@@ -87,45 +95,83 @@ class SerialRunner:
             self.current.close()  # type: ignore[attr-defined]
 
 
-class ProcessRunner:
-    """-j N: each job in its own spawned process, talking to this one through a pipe of its own.
+@dataclass
+class _Slot:
+    """A worker process, its end of the pipe, what it preloaded and the job it runs (None: idle)."""
 
-    One pipe per worker, not a shared Queue: a worker killed while writing to a shared queue
-    would leave its lock taken and stall every other worker.
+    process: Any
+    pipe: Any
+    module: str
+    job: str | None = None
+
+
+class ProcessRunner:
+    """-j N: jobs in spawned worker processes, each talking to this one through a pipe of its own.
+
+    The processes are started before the manuscript is checked (`prestart`), each importing
+    what its first job's builder needs (the module's PRELOAD), so that WeasyPrint loads while
+    this process checks; a process whose job has finished takes the next job (the EPUB's
+    after its fonts' warmup). One pipe per worker, not a shared Queue: a worker killed while
+    writing to a shared queue would leave its lock taken and stall every other worker.
     """
 
-    def __init__(self, book: Book, options: WriterOptions, sink: Sink):
+    def __init__(self, jobs: int, sink: Sink):
         import multiprocessing  # here: a no-op build does not pay for importing it
 
-        self.book, self.options, self.sink = book, options, sink
+        self.jobs, self.sink = jobs, sink
         self.context = multiprocessing.get_context("spawn")
-        self.processes: dict[str, Any] = {}  # job name → its Process
-        self.pipes: dict[str, Any] = {}  # job name → the reading end of its pipe
+        self.slots: list[_Slot] = []
+
+    def prestart(self, builders: list[str]) -> None:
+        """Start a process for each builder ("module:attr") of the first jobs, up to -j."""
+        for builder in builders[:self.jobs - len(self.slots)]:
+            self._spawn(builder.partition(":")[0])
+
+    def ready(self, book: Book, options: WriterOptions) -> None:
+        self.book, self.options = book, options
 
     @property
     def running(self) -> int:
-        return len(self.processes)
+        return sum(slot.job is not None for slot in self.slots)
+
+    def _spawn(self, module: str) -> _Slot:
+        mine, theirs = self.context.Pipe(duplex=True)
+        process = self.context.Process(target=_serve, name=f"publish {module}", daemon=True,
+                                       args=(theirs, os.getpid(), module))
+        process.start()
+        theirs.close()  # the worker's end: the pipe reads EOF once the worker is gone
+        slot = _Slot(process, mine, module)
+        self.slots.append(slot)
+        return slot
 
     def start(self, job: Job, builder: str) -> None:
-        reader, writer = self.context.Pipe(duplex=False)
-        process = self.context.Process(target=_worker, name=f"publish {job.name}", daemon=True,
-                                       args=(job, builder, self.book, self.options, writer, os.getpid()))
-        process.start()
-        writer.close()  # the worker's end: the pipe reads EOF once the worker is gone
-        self.processes[job.name], self.pipes[job.name] = process, reader
+        module = builder.partition(":")[0]
+        idle = [slot for slot in self.slots if slot.job is None]
+        slot = next((s for s in idle if s.module == module), idle[0] if idle else None)
+        if slot is None:
+            slot = self._spawn(module)
+        try:
+            slot.pipe.send((job, builder, self.book, self.options))
+        except (BrokenPipeError, EOFError, OSError):  # died while idle (out of memory): another one
+            self._forget(slot)
+            slot = self._spawn(module)
+            slot.pipe.send((job, builder, self.book, self.options))
+        slot.job = job.name
 
     def next_result(self) -> Result | None:
-        """The next result (None: a worker has finished)."""
+        """The next result (None: a job has finished)."""
         from multiprocessing.connection import wait
 
         while True:
-            ready: list[Any] = wait(list(self.pipes.values()))
+            busy = {id(slot.pipe): slot for slot in self.slots if slot.job is not None}
+            ready: list[Any] = wait([slot.pipe for slot in busy.values()])
             for pipe in ready:
-                name = next(t for t, p in self.pipes.items() if p is pipe)
+                slot = busy[id(pipe)]
+                name = slot.job
                 try:
                     kind, payload = pipe.recv()
                 except EOFError:  # gone without a last word: killed (kill -9, out of memory)
-                    code = self._forget(name)
+                    code = self._forget(slot)
                     raise WorkerError(f"{name}: the worker process died (exit code {code})") from None
                 if kind == "event":
                     self.sink(payload)
@@ -136,7 +182,7 @@ class ProcessRunner:
                     continue
                 if kind == "result":
                     return payload
-                self._forget(name)
+                slot.job = None  # the job is over: the process takes the next one
                 if kind == "finished":
                     return None
                 if kind == "diagnostics":
@@ -144,21 +190,22 @@ class ProcessRunner:
                 summary, details = payload
                 raise WorkerError(f"{name}: {summary}", details)
 
-    def _forget(self, name: str) -> int | None:
-        self.pipes.pop(name).close()
-        process = self.processes.pop(name)
-        process.join()
-        return process.exitcode
+    def _forget(self, slot: _Slot) -> int | None:
+        self.slots.remove(slot)
+        slot.pipe.close()
+        slot.process.join()
+        return slot.process.exitcode
 
     def __enter__(self) -> ProcessRunner:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        # Interrupted or failed: stop the others. SIGTERM makes a worker delete its temporary file.
-        for process in self.processes.values():
-            process.terminate()
-        for name in list(self.processes):
-            self._forget(name)
+        # Done, interrupted or failed: SIGTERM makes a busy worker delete its temporary file, and
+        # stops an idle one at once (one still importing, after the check failed, too).
+        for slot in self.slots:
+            slot.process.terminate()
+        for slot in list(self.slots):
+            self._forget(slot)
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -185,11 +232,37 @@ def _die_with(parent: int) -> None:
         raise SystemExit(1)
 
 
-def _worker(job: Job, builder: str, book: Book, options: WriterOptions, pipe: Any, parent: int) -> None:
-    """A worker process's main: run one job, send its events, each result and the outcome through `pipe`."""
-
+def _serve(pipe: Any, parent: int, module: str) -> None:
+    """A worker process's main: import what `module`'s jobs need, then run the jobs it is sent,
+    one at a time, until the pipe closes."""
     _die_with(parent)
     signal.signal(signal.SIGTERM, _stop)
+    try:
+        _preload(module)
+        while True:
+            try:
+                job, builder, book, options = pipe.recv()
+            except EOFError:
+                return
+            _work(job, builder, book, options, pipe, parent)
+    except (KeyboardInterrupt, SystemExit, BrokenPipeError):
+        pass  # interrupted, or the parent is gone: it says so, or nobody is listening
+
+
+def _preload(module: str) -> None:
+    """Import the builder's module and what it names in PRELOAD (a job imports them anyway:
+    one that fails to import fails there, with its message)."""
+    import importlib
+
+    try:
+        for name in (module, *getattr(importlib.import_module(module), "PRELOAD", ())):
+            importlib.import_module(name)
+    except Exception:  # the job imports them again, and fails there with its message
+        pass
+
+
+def _work(job: Job, builder: str, book: Book, options: WriterOptions, pipe: Any, parent: int) -> None:
+    """Run one job: send its events, each result and the outcome through `pipe`."""
 
     def sink(event: Event) -> None:
         if os.getppid() != parent:  # the publish that started us is gone (killed): do not write
@@ -197,18 +270,16 @@ def _worker(job: Job, builder: str, book: Book, options: WriterOptions, pipe: An
         pipe.send(("event", event))
 
     try:
-        try:
-            for result in run_job(job, builder, book, options, sink):
-                pipe.send(("result", result))
-            outcome: tuple[str, Any] = ("finished", None)
-        except PublishError as exc:
-            outcome = ("diagnostics", tuple(exc.report.items))
-        except DiskFull as exc:
-            outcome = ("diagnostics", (disk_full(exc),))
-        except Exception as exc:  # reported to the parent, which shows it as E303
-            outcome = ("failed", (f"{exc.__class__.__name__}: {exc}", traceback.format_exc()))
-        if store.damaged:
-            pipe.send(("damaged", list(store.damaged)))
-        pipe.send(outcome)
-    except (KeyboardInterrupt, SystemExit, BrokenPipeError):
-        pass  # interrupted, or the parent is gone: it says so, or nobody is listening
+        for result in run_job(job, builder, book, options, sink):
+            pipe.send(("result", result))
+        outcome: tuple[str, Any] = ("finished", None)
+    except PublishError as exc:
+        outcome = ("diagnostics", tuple(exc.report.items))
+    except DiskFull as exc:
+        outcome = ("diagnostics", (disk_full(exc),))
+    except Exception as exc:  # reported to the parent, which shows it as E303
+        outcome = ("failed", (f"{exc.__class__.__name__}: {exc}", traceback.format_exc()))
+    if store.damaged:
+        pipe.send(("damaged", list(store.damaged)))
+        store.damaged.clear()  # told: the next job in this process reports its own
+    pipe.send(outcome)

@@ -14,7 +14,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import PublishError, Report
 from ..store import Memo, value_sha
@@ -22,6 +22,9 @@ from ..writers.registry import BY_NAME, PROVISIONS
 from ..writers.target import Event, Job, Provided, Provision, Sink, Target, WriterOptions, Written
 from . import plan as planning
 from .state import State
+
+if TYPE_CHECKING:
+    from ..model import Book
 
 
 @dataclass(frozen=True)
@@ -132,17 +135,6 @@ class Run:
     # -- the run -------------------------------------------------------------------
 
     def run(self, plan: dict[str, str]) -> list[Output]:
-        from ..checks import check
-
-        self.sink(Event("manuscript", "checking"))
-        book = check(self.root, self.report, self.memo)
-        if book is None or self.report.failed(self.options.strict):
-            raise PublishError(self.report)
-        self.sink(Event("manuscript", f"{self.memo.misses['render']} article(s) rendered, "
-                        f"{self.memo.hits['render']} from the cache"))
-        self.book = book
-        writer = WriterOptions(self.options.embed_fonts, modified_time(book.publication.date),
-                               self.build_dir / ".cache", self.options.jobs)
         self.todo = dict(plan)
         # A consumer of what a rebuilt producer provides waits for it: for the value, and to
         # learn whether it changed (if nothing else of the consumer did).
@@ -161,7 +153,12 @@ class Run:
         runner_class: type[ProcessRunner | SerialRunner] = SerialRunner
         if self.options.jobs > 1 and len(groups) + len(self.warmups) > 1:
             runner_class = ProcessRunner
-        with runner_class(book, writer, self.sink) as runner:
+        with runner_class(self.options.jobs, self.sink) as runner:
+            # The first jobs' processes load their writers while the manuscript is checked.
+            first = {BY_NAME[t].group or t: BY_NAME[t].builder for t in waiting if not self.waits_for_producer(t, plan)}
+            runner.prestart([*first.values(), *(warmup.builder for warmup in self.warmups.values())])
+            book, writer = self._check()
+            runner.ready(book, writer)
             while waiting or runner.running:
                 while failure is None and runner.running < self.options.jobs:
                     started = self._start_next(waiting, runner)
@@ -183,6 +180,20 @@ class Run:
         outputs += [Output(t, self.paths[t], False, "") for t in self.skipped]
         order = {t: i for i, t in enumerate(self.requested)}
         return sorted(outputs, key=lambda o: order[o.target])
+
+    def _check(self) -> tuple[Book, WriterOptions]:
+        """The checked book (raising the report if it fails) and the writers' options."""
+        from ..checks import check
+
+        self.sink(Event("manuscript", "checking"))
+        book = check(self.root, self.report, self.memo)
+        if book is None or self.report.failed(self.options.strict):
+            raise PublishError(self.report)
+        self.sink(Event("manuscript", f"{self.memo.misses['render']} article(s) rendered, "
+                        f"{self.memo.hits['render']} from the cache"))
+        self.book = book
+        return book, WriterOptions(self.options.embed_fonts, modified_time(book.publication.date),
+                                   self.build_dir / ".cache", self.options.jobs)
 
     def _start_next(self, waiting: list[str], runner: Any) -> bool:
         """Start the next job that can start (its targets leave `waiting`); False if none can."""

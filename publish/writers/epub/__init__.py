@@ -11,6 +11,11 @@ from ...store import write_bytes
 from ..target import Event, Job, Result, Sink, WriterOptions, Written
 from ..theme import load_theme
 
+# What a worker process of make imports before its job arrives (make/jobs.py): the EPUB's
+# modules, and ebooklib, lxml, fontTools and HarfBuzz through them.
+PRELOAD = ("publish.writers.epub.book", "publish.writers.epub.fonts", "publish.writers.epub.cover",
+           "publish.writers.epub.pagelist")
+
 
 def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[Result]:
     """The EPUB, with the page-list of the print layout's page marks (job.needs)."""

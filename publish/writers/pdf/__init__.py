@@ -35,6 +35,11 @@ if TYPE_CHECKING:
 
 cdefs.install()  # before any module of this package imports WeasyPrint
 
+# What a worker process of make imports before its job arrives (make/jobs.py): WeasyPrint and
+# the engine extensions, the run-by-run layout and pikepdf for the joins.
+PRELOAD = ("publish.writers.pdf.writer", "publish.writers.pdf.runbuild", "publish.writers.pdf.runwork",
+           "publish.writers.pdf.assemble", "publish.writers.pdf.furniture")
+
 
 def build(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iterator[Result]:
     """One layout, then the job's PDF variants written from it (painted once for both)."""

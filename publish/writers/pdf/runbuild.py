@@ -79,16 +79,6 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
     steps, `writing` each variant as its PDF is assembled."""
     from .writer import sources
 
-    bleed = "print" in wanted
-    src = sources(book, theme, report, bleed, cache)
-    src = type(src)(src.html, runs.toc_css(src.css), src.files, src.bleed)
-    whole = runs.needs_whole_book(src.css)
-    if whole is not None:
-        return Whole(f"the stylesheets use {whole}")
-    try:
-        split = runs.split(src.html)
-    except ValueError:  # a theme's own print template, without the blocks a run starts with
-        return Whole("a print template without the top-level blocks runs start at (runs.py)")
     directory = cache / "pdf-runs"
     index_path = directory / "index.json"
     try:
@@ -98,10 +88,23 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
         bodies = {str(content): str(body) for content, body in dict(last.get("bodies", {})).items()}
     except (OSError, ValueError, AttributeError, TypeError):
         numbers, known, bodies = {}, set(), {}
-    context = Context(book, src, wanted, modified, directory)
-    identity = (str(modified), book.publication.identifier, f"bleed={bleed}", "\n".join(src.css))
-    pool = _Pool(context, jobs, progress, bodies)
+    # A cold build of a book worth the workers starts them now, so that they load WeasyPrint
+    # while this process makes the sources (~1 s of each build's start).
+    early = jobs if jobs > 1 and not known and _text(book) >= WORKERS_FROM else 0
+    pool = _Pool(jobs, progress, bodies, early)
     try:
+        bleed = "print" in wanted
+        src = sources(book, theme, report, bleed, cache)
+        src = type(src)(src.html, runs.toc_css(src.css), src.files, src.bleed)
+        whole = runs.needs_whole_book(src.css)
+        if whole is not None:
+            return Whole(f"the stylesheets use {whole}")
+        try:
+            split = runs.split(src.html)
+        except ValueError:  # a theme's own print template, without the blocks a run starts with
+            return Whole("a print template without the top-level blocks runs start at (runs.py)")
+        identity = (str(modified), book.publication.identifier, f"bleed={bleed}", "\n".join(src.css))
+        pool.begin(Context(book, src, wanted, modified, directory))
         for _ in range(4):  # the 目录 laid out again at most thrice
             results = pool.lay_out(split, numbers, identity, known)
             found = _numbers(split, results)
@@ -153,6 +156,11 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
                    len(pool.moved - pool.laid_out), finish)
 
 
+def _text(book: Book) -> int:
+    """The characters of the articles' HTML: most of what is laid out."""
+    return sum(len(article.html) for article in book.rendered)
+
+
 def _numbers(split: runs.Split, results: list[runs.RunResult]) -> dict[str, int]:
     """The page number of every anchor the 目录 links to."""
     anchors: dict[str, int] = {}
@@ -185,9 +193,9 @@ def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
 class _Pool:
     """Runs laid out in this process (jobs = 1) or in worker processes, in book order."""
 
-    def __init__(self, context: Context, jobs: int, progress: Callable[[str], None] | None = None,
-                 bodies: dict[str, str] | None = None) -> None:
-        self.context, self.jobs, self.progress = context, max(1, jobs), progress
+    def __init__(self, jobs: int, progress: Callable[[str], None] | None = None,
+                 bodies: dict[str, str] | None = None, early: int = 0) -> None:
+        self.jobs, self.progress = max(1, jobs), progress
         self.bodies = dict(bodies or {})  # content key → the key its body was laid out at (the last build)
         self.moved: set[int] = set()  # the runs moved, not laid out again (furniture.py)
         self.local: Worker | None = None
@@ -196,6 +204,14 @@ class _Pool:
         self.messages: queue.Queue = queue.Queue()
         self.laid_out: set[int] = set()  # the runs laid out (the others came from the cache)
         self.contents: list[str] = []  # the content keys of the runs of the last lay_out
+        self.started = [self._spawn() for _ in range(min(early, self.jobs))]  # told the context in begin
+
+    def begin(self, context: Context) -> None:
+        """The build's context, for the runs laid out here and the workers (those started early too)."""
+        self.context = context
+        for process in self.started:
+            self._enlist(process)
+        self.started = []
 
     def lay_out(self, split: runs.Split, numbers: dict[str, int], identity: tuple[str, ...],
                 known: set[str]) -> list[runs.RunResult]:
@@ -324,12 +340,22 @@ class _Pool:
             return self.idle.pop()
         if len(self.workers) >= self.jobs:
             return None
-        process = subprocess.Popen([sys.executable, "-m", "publish.writers.pdf.runwork"],
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        process = self._spawn()
+        self._enlist(process)
+        self.idle.remove(process)
+        return process
+
+    @staticmethod
+    def _spawn() -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "publish.writers.pdf.runwork"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def _enlist(self, process: subprocess.Popen) -> None:
+        """A worker told the context and listened to; idle."""
         send(_pipe(process.stdin), self.context)
         self.workers.append(process)
+        self.idle.append(process)
         threading.Thread(target=self._listen, args=(process,), daemon=True).start()
-        return process
 
     def _listen(self, process: subprocess.Popen) -> None:
         while True:
@@ -342,12 +368,12 @@ class _Pool:
             self.messages.put((kind, number, value, process))
 
     def close(self) -> None:
-        for process in self.workers:
+        for process in self.started + self.workers:
             try:
                 process.stdin.close()  # type: ignore[union-attr]
             except OSError:
                 pass
-        for process in self.workers:
+        for process in self.started + self.workers:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
