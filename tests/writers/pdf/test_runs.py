@@ -171,6 +171,17 @@ def test_the_assembled_pdfs_are_the_whole_layout_page_by_page(tmp_path, case, mo
         assert layout.pages == 9  # blank versos before the articles that would start on one
 
 
+def test_joins_made_side_by_side_are_the_joins_made_one_by_one(tmp_path):
+    """With -j 2 the screen PDF is joined in a forked copy of the process (forked.py): the same
+    bytes, and the same merged fonts left in the cache."""
+    project = copy_case("basic", tmp_path)
+    apart, serial = _runs(project, tmp_path / "apart", jobs=2), _runs(project, tmp_path / "serial", jobs=1)
+    assert apart.pdfs == serial.pdfs
+    fonts = {cache: sorted(p.name for p in (tmp_path / cache / "pdf-runs").glob("font-*.bin"))
+             for cache in ("apart", "serial")}
+    assert fonts["apart"] and fonts["apart"] == fonts["serial"]
+
+
 def test_an_edit_lays_out_its_run_only_and_a_longer_article_moves_the_rest(tmp_path):
     project = copy_case("basic", tmp_path)
     cache = tmp_path / "cache"
