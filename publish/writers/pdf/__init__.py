@@ -11,8 +11,9 @@ pagerefs (three steps that were quadratic in the page count), columns (columns l
 spanners (blocks across the columns kept at a page break),
 grid (the frame grid), images and rasters (each variant's copy of the images; JPEGs and PNGs
 copied as they are), variants (one painting, two files), runs and runstart (a run's first page
-and side, given or found after its layout). preflight checks the laid-out print pages (safe
-area, bleed, fonts).
+and side, given or found after its layout), furniture (a moved run's margin boxes), leaders
+(a dot leader as one text box) and cdefs (WeasyPrint's C declarations as compiled tables).
+preflight checks the laid-out print pages (safe area, bleed, fonts).
 """
 
 from __future__ import annotations
