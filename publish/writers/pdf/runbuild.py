@@ -90,7 +90,8 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
         numbers, known, bodies = {}, set(), {}
     # A cold build of a book worth the workers starts them now, so that they load WeasyPrint
     # while this process makes the sources (~1 s of each build's start).
-    early = jobs if jobs > 1 and not known and _text(book) >= WORKERS_FROM else 0
+    text = sum(len(article.html) for article in book.rendered)  # most of what is laid out
+    early = jobs if jobs > 1 and not known and text >= WORKERS_FROM else 0
     pool = _Pool(jobs, progress, bodies, early)
     try:
         bleed = "print" in wanted
@@ -175,11 +176,6 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
 
     return LaidOut(results, sum(r.pages for r in results), marks, len(pool.laid_out), len(results),
                    len(pool.moved - pool.laid_out), finish)
-
-
-def _text(book: Book) -> int:
-    """The characters of the articles' HTML: most of what is laid out."""
-    return sum(len(article.html) for article in book.rendered)
 
 
 def _numbers(split: runs.Split, results: list[runs.RunResult]) -> dict[str, int]:
