@@ -212,3 +212,24 @@ def decode(value: Any, root: Path, types: dict[str, type]) -> Any:
     if "frozenset" in value:
         return frozenset(decode(v, root, types) for v in value["frozenset"])
     raise ValueError("not a memo entry")
+
+
+# -- a child process's lifetime: it must not write after the publish that started it is gone --
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with(parent: int) -> bool:
+    """Have the kernel SIGKILL this process when `parent` dies (Linux); False if it already has.
+
+    A signal, not a check now and then: a worker between writing an output's temporary file and
+    renaming it would otherwise put a PDF in place after the publish that asked for it was
+    killed, and nobody would record it. Elsewhere a worker checks its parent at its next event."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux
+        pass
+    return os.getppid() == parent  # False: it died before prctl took effect

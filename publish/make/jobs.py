@@ -23,7 +23,7 @@ from typing import Any
 from .. import store
 from ..diagnostics import PublishError, Report
 from ..model import Book
-from ..store import DiskFull
+from ..store import DiskFull, die_with
 from ..writers.registry import BY_NAME, PROVISIONS
 from ..writers.target import Event, Job, Provided, Result, Sink, WriterOptions, load
 from .faults import disk_full
@@ -216,30 +216,11 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds through store.write_bytes, which removes its temporary file
 
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def _die_with(parent: int) -> None:
-    """Have the kernel SIGKILL this process when `parent` dies (Linux); stop at once if it already has.
-
-    A signal, not a check now and then: a worker between writing an output's temporary file and
-    renaming it would otherwise put a PDF in place after the publish that asked for it was
-    killed, and nobody would record it."""
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the sink's check below is what there is
-        pass
-    if os.getppid() != parent:  # died before prctl took effect
-        raise SystemExit(1)
-
-
 def _serve(pipe: Any, parent: int, module: str) -> None:
     """A worker process's main: import what `module`'s jobs need, then run the jobs it is sent,
     one at a time, until the pipe closes."""
-    _die_with(parent)
+    if not die_with(parent):
+        return
     signal.signal(signal.SIGTERM, _stop)
     try:
         _preload(module)
@@ -261,7 +242,7 @@ def _preload(module: str) -> None:
     try:
         for name in (module, *getattr(importlib.import_module(module), "PRELOAD", ())):
             importlib.import_module(name)
-    except Exception:  # the job imports them again, and fails there with its message
+    except Exception:  # the job imports them again and fails there, with its message
         pass
 
 

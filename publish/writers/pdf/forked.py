@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import os
 import pickle
-import signal
-import sys
 from collections.abc import Callable
 from typing import Any
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
+from ...store import die_with
 
 
 def available() -> bool:
     """Whether a function can run in a forked copy (Linux and other POSIX systems; not Windows)."""
-    return hasattr(os, "fork") and sys.platform != "win32"
+    return hasattr(os, "fork")
 
 
 class Failed(RuntimeError):
@@ -37,7 +35,8 @@ def start(function: Callable[[], Any]) -> Callable[[], Any]:
         os.close(read)
         code = 0
         try:
-            _die_with(parent)
+            if not die_with(parent):
+                os._exit(1)
             payload = pickle.dumps(("value", function()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:  # reported to the parent, which raises it there
             import traceback
@@ -63,14 +62,3 @@ def start(function: Callable[[], Any]) -> Callable[[], Any]:
         return value
 
     return wait
-
-
-def _die_with(parent: int) -> None:
-    import ctypes
-
-    try:
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: an orphaned copy finishes its join, writes nothing
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
