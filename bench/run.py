@@ -220,19 +220,23 @@ def publish(project: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "publish", "-C", str(project), "-q", *args]
 
 
-def one_edit(project: Path) -> None:
-    """Append a copy of an article's first paragraph: new content, no new character."""
-    path = sorted((project / "manuscript" / "articles").glob("*.md"))[3]
+def edited_article(project: Path) -> Path:
+    return sorted((project / "manuscript" / "articles").glob("*.md"))[3]
+
+
+def one_edit(project: Path, times: int = 1) -> None:
+    """Append a copy of an article's first paragraph (`times` copies): new content, no new
+    character; one write, as an editor's save."""
+    path = edited_article(project)
     text = path.read_text(encoding="utf-8")
     paragraph = next(p for p in text.split("---", 2)[2].split("\n\n") if p.strip() and not p.startswith(("#", "!")))
-    path.write_text(text.rstrip("\n") + "\n\n" + paragraph.strip() + "\n", encoding="utf-8")
+    path.write_text(text.rstrip("\n") + ("\n\n" + paragraph.strip()) * times + "\n", encoding="utf-8")
 
 
 def longer_edit(project: Path) -> None:
     """One article a page or so longer (its first paragraph eight times more): the runs after
     it start later, their folios and sides change, and they are moved (not laid out again)."""
-    for _ in range(8):
-        one_edit(project)
+    one_edit(project, 8)
 
 
 def pages(project: Path) -> int:
@@ -281,6 +285,16 @@ def bench_size(size: int, repeat: int, jobs: int, where: Path, say) -> tuple[dic
         run("publish one-article edit → PDF", publish(project, "pdf"), number, before=lambda: one_edit(project))
         run("publish edit moving the later pages → PDF", publish(project, "pdf"), number,
             before=lambda: longer_edit(project))
+        # The same edits saved while `publish watch` runs (its processes kept ready between builds).
+        from watch import watch_edits  # bench/ is the script's folder: on sys.path
+
+        for name, measured in watch_edits(project, jobs, {
+                f"publish watch -j {jobs}: one-article edit → all": one_edit,
+                f"publish watch -j {jobs}: edit moving the later pages → all": longer_edit},
+                edited_article, env, _busy_seconds, _tree_memory_kb).items():
+            results.setdefault(name, Sample()).add(*measured)
+            say(f"  x{size} {name} #{number + 1}: {measured[0]:.2f} s, {measured[1] / 1024:.0f} MB / "
+                f"{measured[2] / 1024:.0f} MB (other work: {measured[3]:.2f} CPUs)")
         # The same with the PDF laid out as one document (PUBLISH_PDF_RUNS=0), as before the runs.
         run(f"publish cold build, -j {jobs}, whole", publish(project, "-j", str(jobs)), number, before=clean,
             run_env=whole_env)
@@ -377,6 +391,10 @@ def main() -> None:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    # The package's bytecode, as `pip install` (not -e) writes it: with PYTHONDONTWRITEBYTECODE
+    # set (as on this machine) an editable install compiles its 70 modules in every run (0.25 s).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "publish")], check=True,
+                   stdout=subprocess.DEVNULL)
     all_results = {}
     with tempfile.TemporaryDirectory(prefix="publish-bench-") as where:
         for size in () if args.sizes_off else (int(s) for s in args.sizes.split(",")):

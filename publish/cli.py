@@ -19,7 +19,7 @@ from .writers.registry import commands, variants
 from .writers.target import ignore
 
 BUILDS = commands()  # from the registry of targets: all, epub, pdf …
-COMMANDS = (*BUILDS, "check", "clean", "explain", "import", "init", "new", "serve")
+COMMANDS = (*BUILDS, "check", "clean", "explain", "import", "init", "new", "serve", "watch")
 
 
 # Two workers are all a build can use (the PDFs' layout, then the EPUB beside their writing),
@@ -40,7 +40,8 @@ def parser() -> argparse.ArgumentParser:
                    help="all (default): EPUB and both PDFs; epub; pdf; check: validate only; clean: empty build/; "
                         "explain CODE: what a diagnostic means; import SOURCE DEST: a book written for mdBook, "
                         "MkDocs, GitBook, docsify, a folder of Markdown or a .docx → a new project; init DIR: new "
-                        "project; new TITLE: new article; serve: live HTML preview")
+                        "project; new TITLE: new article; serve: live HTML preview; watch: the outputs of all rebuilt "
+                        "after every save")
     p.add_argument("args", nargs="*", help="DIR for init; TITLE for new; CODE for explain; SOURCE DEST for import "
                    "(relative to -C DIR)")
     p.add_argument("-C", dest="directory", default=".", metavar="DIR", help="run on the project in DIR")
@@ -169,17 +170,29 @@ def main(argv: list[str] | None = None) -> int:
             from .serve import serve
 
             return serve(root, args.port, quiet=args.quiet)
-        from .make import BuildOptions, build
+        from .make import BuildOptions
 
-        targets = BUILDS[args.command]
+        targets = BUILDS["all" if args.command == "watch" else args.command]
         if args.variant:
             if args.command != "pdf":
                 print(f"publish {args.command}: --variant is for publish pdf", file=sys.stderr)
                 return 2
             targets = (variants("pdf")[args.variant],)
+        if args.command == "watch" and args.dry_run:
+            print("publish watch: --dry-run builds nothing to watch; run publish -n", file=sys.stderr)
+            return 2
         options = BuildOptions(targets, args.force, args.dry_run, not args.no_embed_fonts, args.strict, args.jobs)
-        with progress_display(args) as sink:
-            outputs = build(root, options, report, sink, tell=_tell if not args.quiet else _silent)
+        if args.command == "watch":
+            from .make.watch import watch
+
+            sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # each build's lines as they come
+
+            # --force rebuilds once, not after every save.
+            again = BuildOptions(targets, False, False, options.embed_fonts, options.strict, options.jobs)
+            builds = iter((options,))
+            return watch(root.resolve(), targets, args.jobs,
+                         lambda runner: build_command(root, args, next(builds, again), Report(), runner), say)
+        return build_command(root, args, options, report, started=started)
     except PublishError as exc:
         report.extend(exc.report)  # a writer's own diagnostics (e.g. a broken template)
         print_report(report, root, args.strict)
@@ -188,22 +201,46 @@ def main(argv: list[str] | None = None) -> int:
         print("publish: interrupted; the previous outputs are untouched", file=sys.stderr)
         return 130
     except Exception as exc:  # an engine failure: report it as a diagnostic; the traceback only with -v
-        print_report(report, root, args.strict)
-        if args.verbose:
-            import traceback
+        return internal_error(exc, report, root, args)
 
-            # A worker's failure carries the worker's traceback; the parent's would show only the queue.
-            print(getattr(exc, "details", "") or traceback.format_exc(), file=sys.stderr)
-        hint = "" if args.verbose else " (run with --verbose for details)"
-        failure = Diagnostic.of(codes.INTERNAL_ERROR, f"internal error: {exc.__class__.__name__}: {exc}{hint}")
-        print(failure.format(), file=sys.stderr)
+
+def build_command(root: Path, args, options, report: Report, runner=None, started: float | None = None) -> int:
+    """One build (of `publish`, or one of `publish watch`'s, with its kept `runner`): its
+    progress, diagnostics and summary shown; the exit code."""
+    from .make import build
+
+    started = time.perf_counter() if started is None else started
+    try:
+        with progress_display(args) as sink:
+            outputs = build(root, options, report, sink, tell=_tell if not args.quiet else _silent, runner=runner)
+    except PublishError as exc:
+        report.extend(exc.report)  # a writer's own diagnostics (e.g. a broken template)
+        print_report(report, root, args.strict)
+        if runner is not None:
+            print(f"publish watch: not rebuilt: {len(report.errors)} error(s); the last outputs stay",
+                  file=sys.stderr)
         return 1
+    except Exception as exc:  # an engine failure: report it as a diagnostic; the traceback only with -v
+        return internal_error(exc, report, root, args)
     print_report(report, root, args.strict)
     if report.failed(args.strict):
         return 1
     if not args.quiet:
         show_summary(outputs, time.perf_counter() - started, args.dry_run)
     return 0
+
+
+def internal_error(exc: Exception, report: Report, root: Path, args) -> int:
+    print_report(report, root, args.strict)
+    if args.verbose:
+        import traceback
+
+        # A worker's failure carries the worker's traceback; the parent's would show only the queue.
+        print(getattr(exc, "details", "") or traceback.format_exc(), file=sys.stderr)
+    hint = "" if args.verbose else " (run with --verbose for details)"
+    failure = Diagnostic.of(codes.INTERNAL_ERROR, f"internal error: {exc.__class__.__name__}: {exc}{hint}")
+    print(failure.format(), file=sys.stderr)
+    return 1
 
 
 def import_command(root: Path, args, report: Report, say) -> int:

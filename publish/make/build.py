@@ -14,6 +14,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import PublishError, Report, codes
 from ..store import DiskFull
@@ -23,6 +24,9 @@ from .faults import damage_line, disk_full
 from .plan import remove_temporaries
 from .schedule import BuildOptions, Output, Run
 from .state import STATE_FILE
+
+if TYPE_CHECKING:
+    from .jobs import ProcessRunner
 
 ALL = tuple(name for name, target in BY_NAME.items() if target.in_all)
 
@@ -70,15 +74,16 @@ def locked(build_dir: Path, report: Report, tell: Callable[[str], None] = lambda
 
 
 def build(root: Path, options: BuildOptions, report: Report, sink: Sink = ignore,
-          tell: Callable[[str], None] = lambda message: None) -> list[Output]:
+          tell: Callable[[str], None] = lambda message: None, runner: ProcessRunner | None = None) -> list[Output]:
     """Bring the requested targets up to date. Raises PublishError when the manuscript has errors.
-    `tell` gets one line when build/ was found damaged (and what was done about it)."""
+    `tell` gets one line when build/ was found damaged (and what was done about it); `runner`
+    is publish watch's worker pool, kept from build to build (default: one for this build)."""
     root = root.resolve()
     with locked(root / "build", report, tell):
         remove_temporaries(root / "build")
         damaged: list[str] = []
         try:
-            return _build(root, options, report, sink, damaged)
+            return _build(root, options, report, sink, damaged, runner)
         except DiskFull as exc:  # in this process (a cache entry, the state); a worker's comes as a diagnostic
             report.keep(disk_full(exc))
             raise PublishError(report) from None
@@ -88,8 +93,9 @@ def build(root: Path, options: BuildOptions, report: Report, sink: Sink = ignore
                 tell(line)
 
 
-def _build(root: Path, options: BuildOptions, report: Report, sink: Sink, damaged: list[str]) -> list[Output]:
-    run = Run(root, options.targets, options, report, sink)
+def _build(root: Path, options: BuildOptions, report: Report, sink: Sink, damaged: list[str],
+           runner: ProcessRunner | None) -> list[Output]:
+    run = Run(root, options.targets, options, report, sink, runner)
     if run.state.damaged:
         damaged.append(f"{STATE_FILE} ({run.state.damaged})")
     plan = run.plan()

@@ -113,17 +113,25 @@ class ProcessRunner:
     this process checks; a process whose job has finished takes the next job (the EPUB's
     after its fonts' warmup). One pipe per worker, not a shared Queue: a worker killed while
     writing to a shared queue would leave its lock taken and stall every other worker.
+
+    `kept` (publish watch): the runner serves build after build; at the end of each, its
+    processes are stopped and fresh ones started for the next build's first jobs, to import
+    their modules while the editor types. Fresh, not the ones that ran the jobs: nothing a
+    job left in a process's memory reaches the next build.
     """
 
-    def __init__(self, jobs: int, sink: Sink):
+    def __init__(self, jobs: int, sink: Sink, kept: bool = False):
         import multiprocessing  # here: a no-op build does not pay for importing it
 
-        self.jobs, self.sink = jobs, sink
+        self.jobs, self.sink, self.kept = jobs, sink, kept
         self.context = multiprocessing.get_context("spawn")
         self.slots: list[_Slot] = []
+        self.builders: list[str] = []  # the last prestart's: what the next build likely starts with
 
     def prestart(self, builders: list[str]) -> None:
         """Start a process for each builder ("module:attr") of the first jobs, up to -j."""
+        if builders:
+            self.builders = list(builders)
         for builder in builders[:self.jobs - len(self.slots)]:
             self._spawn(builder.partition(":")[0])
 
@@ -199,10 +207,16 @@ class ProcessRunner:
     def __enter__(self) -> ProcessRunner:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        # Done, interrupted or failed: SIGTERM makes a busy worker delete its temporary file. An
-        # idle one has nothing to clean up: SIGKILL spares the 0.2 s its interpreter's shutdown
-        # takes (freeing WeasyPrint's objects), and stops one still importing at once.
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.stop()
+        if self.kept and (kind is None or issubclass(kind, Exception)):  # not when interrupted
+            self.prestart(self.builders)
+
+    def stop(self) -> None:
+        """Stop every process. Done, interrupted or failed: SIGTERM makes a busy worker delete
+        its temporary file. An idle one has nothing to clean up: SIGKILL spares the 0.2 s its
+        interpreter's shutdown takes (freeing WeasyPrint's objects), and stops one still
+        importing at once."""
         for slot in self.slots:
             if slot.job is None:
                 slot.process.kill()

@@ -25,6 +25,7 @@ from .state import State
 
 if TYPE_CHECKING:
     from ..model import Book
+    from .jobs import ProcessRunner
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,10 @@ def _order(names: list[str]) -> list[str]:
 
 
 class Run:
-    def __init__(self, root: Path, requested: tuple[str, ...], options: BuildOptions, report: Report, sink: Sink):
+    def __init__(self, root: Path, requested: tuple[str, ...], options: BuildOptions, report: Report, sink: Sink,
+                 runner: ProcessRunner | None = None):
         self.root, self.requested, self.options, self.report, self.sink = root, requested, options, report, sink
+        self.runner = runner  # publish watch's, kept between builds; None: one made for this run
         self.build_dir = root / "build"
         self.state = State.load(self.build_dir)
         self.memo = Memo(self.build_dir / ".cache", self.state.digest)
@@ -150,10 +153,15 @@ class Run:
         # edit's EPUB) builds fastest without starting one.
         from .jobs import ProcessRunner, SerialRunner  # ProcessRunner imports multiprocessing only when made
 
-        runner_class: type[ProcessRunner | SerialRunner] = SerialRunner
-        if self.options.jobs > 1 and len(groups) + len(self.warmups) > 1:
-            runner_class = ProcessRunner
-        with runner_class(self.options.jobs, self.sink) as runner:
+        runner: ProcessRunner | SerialRunner
+        if self.runner is not None:  # its processes have loaded their modules since the last build
+            runner = self.runner
+            runner.sink = self.sink
+        elif self.options.jobs > 1 and len(groups) + len(self.warmups) > 1:
+            runner = ProcessRunner(self.options.jobs, self.sink)
+        else:
+            runner = SerialRunner(self.options.jobs, self.sink)
+        with runner:
             # The first jobs' processes load their writers while the manuscript is checked.
             first = {BY_NAME[t].group or t: BY_NAME[t].builder for t in waiting if not self.waits_for_producer(t, plan)}
             runner.prestart([*first.values(), *(warmup.builder for warmup in self.warmups.values())])
