@@ -6,7 +6,9 @@
 For each size it times, in fresh processes and from a clean build/ where it says "cold":
   publish cold build (EPUB + screen PDF + print PDF) with -j 1 and with -j N,
   publish no-op (nothing changed), publish after a one-article edit (EPUB only, and everything),
-  and after an edit that makes an article a page longer (the later runs move: PDF only),
+  and after an edit that makes an article a page longer (the later runs move: PDF only), the
+  same two edits saved while `publish watch` runs (bench/watch.py: from the save to the end of
+  its build),
   pandoc building the same Markdown into an EPUB, and into a PDF with --pdf-engine=weasyprint.
 It prints one Markdown table with the medians, the ratios and the peak memory: the largest
 single process (getrusage RUSAGE_CHILDREN, in a wrapper process per run) and the whole process
@@ -282,10 +284,9 @@ def bench_size(size: int, repeat: int, jobs: int, where: Path, say) -> tuple[dic
         run("publish one-article edit: EPUB", publish(project, "epub"), number, before=lambda: one_edit(project))
         run(f"publish one-article edit: all, -j {jobs}", publish(project, "-j", str(jobs)), number,
             before=lambda: one_edit(project))
-        run("publish one-article edit → PDF", publish(project, "pdf"), number, before=lambda: one_edit(project))
-        run("publish edit moving the later pages → PDF", publish(project, "pdf"), number,
-            before=lambda: longer_edit(project))
-        # The same edits saved while `publish watch` runs (its processes kept ready between builds).
+        # The same edits saved while `publish watch` runs (its processes kept ready between builds),
+        # from where the row above left the article (each is undone after it: the rows below start
+        # from the same text as before).
         from watch import watch_edits  # bench/ is the script's folder: on sys.path
 
         for name, measured in watch_edits(project, jobs, {
@@ -295,6 +296,9 @@ def bench_size(size: int, repeat: int, jobs: int, where: Path, say) -> tuple[dic
             results.setdefault(name, Sample()).add(*measured)
             say(f"  x{size} {name} #{number + 1}: {measured[0]:.2f} s, {measured[1] / 1024:.0f} MB / "
                 f"{measured[2] / 1024:.0f} MB (other work: {measured[3]:.2f} CPUs)")
+        run("publish one-article edit → PDF", publish(project, "pdf"), number, before=lambda: one_edit(project))
+        run("publish edit moving the later pages → PDF", publish(project, "pdf"), number,
+            before=lambda: longer_edit(project))
         # The same with the PDF laid out as one document (PUBLISH_PDF_RUNS=0), as before the runs.
         run(f"publish cold build, -j {jobs}, whole", publish(project, "-j", str(jobs)), number, before=clean,
             run_env=whole_env)
