@@ -187,11 +187,10 @@ def main(argv: list[str] | None = None) -> int:
 
             sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # each build's lines as they come
 
-            # --force rebuilds once, not after every save.
-            again = BuildOptions(targets, False, False, options.embed_fonts, options.strict, options.jobs)
-            builds = iter((options,))
-            return watch(root.resolve(), targets, args.jobs,
-                         lambda runner: build_command(root, args, next(builds, again), Report(), runner), say)
+            # --force rebuilds the first build, not every save's.
+            later = BuildOptions(targets, False, False, options.embed_fonts, options.strict, options.jobs)
+            return watch(root.resolve(), targets, args.jobs, lambda runner, first: build_command(
+                root, args, options if first else later, Report(), runner), say)
         return build_command(root, args, options, report, started=started)
     except PublishError as exc:
         report.extend(exc.report)  # a writer's own diagnostics (e.g. a broken template)

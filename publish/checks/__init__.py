@@ -14,6 +14,11 @@ from ..diagnostics import Report
 from ..model import Book
 from ..store import Memo
 
+# What check() imports on its first run (markdown-it and the rules: half a second), for a
+# process that loads it ahead (make/jobs.py preload: publish watch before the first save).
+PRELOAD = ("publish.source", "publish.render", "publish.render.readers", "publish.render.markdown.rules",
+           "publish.checks.fonts", "publish.checks.images", "publish.checks.languages", "publish.checks.preflight")
+
 
 def check(root: Path, report: Report, memo: Memo | None = None) -> Book | None:
     """Load, render and check the manuscript; None (with errors in `report`) if it cannot be built.

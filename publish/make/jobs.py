@@ -237,7 +237,7 @@ def _serve(pipe: Any, parent: int, module: str) -> None:
         return
     signal.signal(signal.SIGTERM, _stop)
     try:
-        _preload(module)
+        preload(module)
         while True:
             try:
                 job, builder, book, options = pipe.recv()
@@ -248,7 +248,7 @@ def _serve(pipe: Any, parent: int, module: str) -> None:
         pass  # interrupted, or the parent is gone: it says so, or nobody is listening
 
 
-def _preload(module: str) -> None:
+def preload(module: str) -> None:
     """Import the builder's module and what it names in PRELOAD (a job imports them anyway:
     one that fails to import fails there, with its message)."""
     import importlib

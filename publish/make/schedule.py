@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,6 +76,15 @@ def _order(names: list[str]) -> list[str]:
         producers = [BY_NAME[PROVISIONS[n].producer] for n in target.needs]
         return 1 + max((depth(p) for p in producers), default=-1)
     return sorted(names, key=lambda name: depth(BY_NAME[name]))
+
+
+def first_builders(targets: list[str] | tuple[str, ...], waits: Callable[[str], bool], warmups: bool = True
+                   ) -> list[str]:
+    """The builders a run starts with, one per process: those of the targets that do not
+    `wait` (one per group), then the warmups of those that do (when `warmups`)."""
+    builders = [BY_NAME[t].builder for t in targets if not waits(t)]
+    builders += [warmup.builder for t in targets if warmups and waits(t) and (warmup := BY_NAME[t].warmup)]
+    return list(dict.fromkeys(builders))
 
 
 class Run:
@@ -163,8 +173,8 @@ class Run:
             runner = SerialRunner(self.options.jobs, self.sink)
         with runner:
             # The first jobs' processes load their writers while the manuscript is checked.
-            first = {BY_NAME[t].group or t: BY_NAME[t].builder for t in waiting if not self.waits_for_producer(t, plan)}
-            runner.prestart([*first.values(), *(warmup.builder for warmup in self.warmups.values())])
+            runner.prestart(first_builders(waiting, lambda t: bool(self.waits_for_producer(t, plan)),
+                                           bool(self.warmups)))
             book, writer = self._check()
             runner.ready(book, writer)
             while waiting or runner.running:

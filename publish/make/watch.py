@@ -20,53 +20,32 @@ from pathlib import Path
 
 from ..writers.registry import BY_NAME
 from ..writers.target import ignore
-from .jobs import ProcessRunner
+from .jobs import ProcessRunner, preload
+from .schedule import first_builders
 
 WATCHED = ("manuscript", "styles", "fonts")
 
 
-def watch(root: Path, targets: tuple[str, ...], jobs: int, build_once: Callable[[ProcessRunner], object],
+def watch(root: Path, targets: tuple[str, ...], jobs: int, build_once: Callable[[ProcessRunner, bool], object],
           say: Callable[[str], None] = lambda message: None) -> int:
-    """Build with `build_once(runner)` now and after every save until interrupted; 0 then."""
+    """Build with `build_once(runner, first)` now and after every save until interrupted; 0 then."""
     import watchfiles
 
     runner = ProcessRunner(jobs, ignore, kept=True)
     try:
-        build_once(runner)
+        build_once(runner, True)
         if not runner.slots:  # nothing was built: no build started the next one's processes
-            runner.prestart(first_builders(targets))
-        _preload_check()
+            runner.prestart(first_builders(targets, lambda t: bool(BY_NAME[t].needs)))
+        preload("publish.checks")  # loaded by the first build if it checked; else before the first save
         folders = [root / name for name in WATCHED if (root / name).is_dir()]
         say(f"watching {', '.join(f'{p.name}/' for p in folders)} for saves (Ctrl-C to stop)")
         # step: 50 ms without a new change ends a save (an editor's write, rename and chmod).
         for changes in watchfiles.watch(*folders, debounce=1_000, step=50, raise_interrupt=True):
             names = sorted({Path(path).name for _, path in changes})
             say(f"changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
-            build_once(runner)
+            build_once(runner, False)
     except KeyboardInterrupt:
         pass
     finally:
         runner.stop()
     return 0
-
-
-# What checks.check imports when it first runs (render and rules: half a second), loaded
-# before the first save when the first build had nothing to check.
-CHECK_MODULES = ("publish.source", "publish.render", "publish.render.readers", "publish.render.markdown.rules",
-                 "publish.checks.fonts", "publish.checks.images", "publish.checks.languages",
-                 "publish.checks.preflight")
-
-
-def _preload_check() -> None:
-    import importlib
-
-    for name in CHECK_MODULES:
-        importlib.import_module(name)
-
-
-def first_builders(targets: tuple[str, ...]) -> list[str]:
-    """The builders an edit's build starts with: those of the targets that wait for nobody,
-    then the warmups of those that wait (as schedule.Run starts them)."""
-    chosen = [BY_NAME[t] for t in targets]
-    builders = [t.builder for t in chosen if not t.needs] + [t.warmup.builder for t in chosen if t.needs and t.warmup]
-    return list(dict.fromkeys(builders))
