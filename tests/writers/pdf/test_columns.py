@@ -1,6 +1,7 @@
 """The column extension (writers/pdf/columns.py) lays columns out once and changes no pixel: the
 same PDF bytes as stock WeasyPrint, for columns that run over pages, balance at the end, hold a
-float, a figure across the columns and an absolutely positioned box."""
+float, a figure across the columns, an absolutely positioned box and a block that must not break
+(whose balancing passes fail until it fits: answered from the failures seen, not laid out)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ if sys.argv[1] == "patched":
     columns.install()
 html = sys.stdin.read()
 data = weasyprint.HTML(string=html).write_pdf(uncompressed_pdf=True)
-sys.stdout.write(json.dumps({"pdf": data.hex(), "reused": columns.reused}))
+sys.stdout.write(json.dumps({"pdf": data.hex(), "reused": columns.reused, "known": columns.known_failures}))
 """
 
 _PARAGRAPH = "<p>{}</p>"
@@ -48,6 +49,10 @@ CASES = {
         + "</div>"),
     "spanning": _html("<div class='cols'>" + _PARAGRAPH.format(_TEXT) * 4 + "<div class='span'></div>"
                       + _PARAGRAPH.format(_TEXT) * 6 + "</div>"),
+    # balanced: the second column cannot take the unbreakable block until the columns are tall
+    # enough, one pixel a pass in stock WeasyPrint
+    "unbreakable": _html("<div class='cols'>" + _PARAGRAPH.format(_TEXT) + "<div style='break-inside: avoid'>"
+                         + _PARAGRAPH.format(_TEXT * 2) + "</div></div><p>After.</p>"),
     "absolute": _html("<div class='cols' style='position: relative'>" + _PARAGRAPH.format(_TEXT) * 3
                       + "<div class='abs'></div>" + _PARAGRAPH.format(_TEXT) * 8 + "</div>"),
 }
@@ -65,6 +70,8 @@ def test_same_pdf_as_stock_weasyprint(case):
     assert patched["pdf"] == stock["pdf"]
     if case in ("flowing", "balanced", "spanning"):
         assert patched["reused"][0] > 0, "the measured columns were not reused"
+    if case == "unbreakable":
+        assert patched["known"][0] > 20, "the balancing passes were laid out one by one"
 
 
 def test_a_float_in_a_column_is_laid_out_again():
