@@ -12,7 +12,6 @@ count did) keeps the body it was laid out with and gets margin boxes for its new
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import queue
@@ -36,7 +35,6 @@ ENVIRONMENT = "PUBLISH_PDF_RUNS"  # "0": lay the whole book out as one document 
 # The characters of HTML to lay out from which worker processes pay for their start (~1.5 s
 # each): the sample has 50 times as much, a test case a tenth of it.
 WORKERS_FROM = 40_000
-TRIM_FROM = 200  # pages of a book from which its assemblies' memory is given back between them
 
 
 def enabled() -> bool:
@@ -129,7 +127,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
 
     def finish(report: Report) -> Iterator[tuple[str, bytes]]:
         from . import forked
-        from .assemble import assemble
+        from .assemble import TRIM_FROM, assemble, given_back
 
         originals = runs.originals(book.faces)
         subsets = runcache.Subsets(directory)
@@ -161,7 +159,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
                 subsets.used |= used
             else:
                 pdf = joined(variant)
-            _trimmed(pages)
+            given_back(pages)
             if variant == "print":
                 from . import preflight
 
@@ -188,20 +186,6 @@ def _numbers(split: runs.Split, results: list[runs.RunResult]) -> dict[str, int]
     return {name: anchors[name] for name in sorted(wanted) if name in anchors}
 
 
-def _trimmed(pages: int) -> None:
-    """The memory qpdf took for one assembly given back before the next (glibc keeps freed
-    memory otherwise: two assemblies of a 645-page book held 1.2 GB, each alone 0.7 GB). Not
-    for a small book, where it is a few MB and the collection costs 0.1 s of an edit's 2."""
-    import ctypes
-    import gc
-
-    if pages < TRIM_FROM or not sys.platform.startswith("linux"):
-        return
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)  # glibc's, in the process already (find_library ran gcc: 0.13 s)
-
-
 def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
     assert stream is not None  # made with PIPE
     return stream
@@ -217,7 +201,7 @@ class _Pool:
         self.moved: set[int] = set()  # the runs moved, not laid out again (furniture.py)
         self.local: Worker | None = None
         self.workers: list[subprocess.Popen] = []
-        self.idle: list[subprocess.Popen] = []
+        self.held: dict[subprocess.Popen, set[int]] = {}  # a worker → the runs sent to it, not done
         self.messages: queue.Queue = queue.Queue()
         self.laid_out: set[int] = set()  # the runs laid out (the others came from the cache)
         self.contents: list[str] = []  # the content keys of the runs of the last lay_out
@@ -265,7 +249,7 @@ class _Pool:
                     starts[index] = starts[index - 1] + pages[index - 1]  # type: ignore[operator]
             for index, worker in list(waiting.items()):
                 if starts[index] is not None:
-                    send(_pipe(worker.stdin), ("start", starts[index], full_key(index)))
+                    send(_pipe(worker.stdin), ("start", index, starts[index], full_key(index)))
                     del waiting[index]
             dispatched = False
             for index in list(pending):
@@ -293,10 +277,11 @@ class _Pool:
                     pending.remove(index)
                     dispatched = True
                     break
-                idle = self._idle_worker()
-                if idle is None:
+                free = self._free_worker(waiting)
+                if free is None:
                     break
-                worker = idle
+                worker = free
+                self.held[worker].add(index)
                 self.laid_out.add(index)
                 self._say(index, count)
                 send(_pipe(worker.stdin), task)
@@ -317,7 +302,7 @@ class _Pool:
             elif kind == "done":
                 results[number], pages[number] = value, value.pages
                 busy -= 1
-                self.idle.append(worker)
+                self.held[worker].discard(number)
             else:
                 raise RuntimeError(f"laying out part {number} of the PDF failed: {value}")
         done = [result for result in results if result is not None]
@@ -352,15 +337,21 @@ class _Pool:
             self.local = Worker(self.context)
         return self.local
 
-    def _idle_worker(self) -> subprocess.Popen | None:
-        if self.idle:
-            return self.idle.pop()
-        if len(self.workers) >= self.jobs:
-            return None
-        process = self._spawn()
-        self._enlist(process)
-        self.idle.remove(process)
-        return process
+    def _free_worker(self, waiting: dict[int, subprocess.Popen]) -> subprocess.Popen | None:
+        """A worker with nothing to do, else a new one (up to `jobs`), else one whose runs all
+        wait for their start (runwork.HELD at most): it lays the next run out meanwhile."""
+        from .runwork import HELD
+
+        idle = [worker for worker in self.workers if not self.held[worker]]
+        if idle:
+            return idle[0]
+        if len(self.workers) < self.jobs:
+            process = self._spawn()
+            self._enlist(process)
+            return process
+        waiting_only = [worker for worker in self.workers if len(self.held[worker]) < HELD
+                        and all(index in waiting for index in self.held[worker])]
+        return min(waiting_only, key=lambda worker: len(self.held[worker]), default=None)
 
     @staticmethod
     def _spawn() -> subprocess.Popen:
@@ -371,7 +362,7 @@ class _Pool:
         """A worker told the context and listened to; idle."""
         send(_pipe(process.stdin), self.context)
         self.workers.append(process)
-        self.idle.append(process)
+        self.held[process] = set()
         threading.Thread(target=self._listen, args=(process,), daemon=True).start()
 
     def _listen(self, process: subprocess.Popen) -> None:

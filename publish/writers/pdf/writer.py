@@ -235,16 +235,27 @@ def lay_out(book: Book, theme: Theme, report: Report, modified: dt.datetime, ble
     return Layout(pub, document, bleed, marks)
 
 
+class _Collecting:
+    """few_full_collections' blocks open (a worker's runs interleave) and the thresholds before."""
+
+    open = 0
+    thresholds: tuple[int, int, int] = (0, 0, 0)
+
+
 @contextlib.contextmanager
 def few_full_collections():
     """No full garbage collection within: a layout keeps every page it has made alive, and each
     full pass of the collector walks them all again (at 10× the sample, 21 passes took 13 s of
     a 125 s layout and painting; without them it took 7 s less CPU and 130 MB more memory).
     The young generations still free short-lived cycles; the thresholds, process-wide, are
-    restored on the way out."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
+    restored when the last block open leaves (a worker's runs overlap: runwork.py)."""
+    if _Collecting.open == 0:
+        _Collecting.thresholds = gc.get_threshold()
+        gc.set_threshold(_Collecting.thresholds[0], _Collecting.thresholds[1], 1_000_000)
+    _Collecting.open += 1
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
+        _Collecting.open -= 1
+        if _Collecting.open == 0:
+            gc.set_threshold(*_Collecting.thresholds)
