@@ -106,7 +106,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
         pool.begin(Context(book, src, wanted, modified, directory))
         for _ in range(4):  # the 目录 laid out again at most thrice
             results = pool.lay_out(split, numbers, identity, known)
-            found = _numbers(split, results)
+            found = runs.toc_numbers(split, results)
             if found == numbers:
                 break
             numbers = found
@@ -174,16 +174,6 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
 
     return LaidOut(results, sum(r.pages for r in results), marks, len(pool.laid_out), len(results),
                    len(pool.moved - pool.laid_out), finish)
-
-
-def _numbers(split: runs.Split, results: list[runs.RunResult]) -> dict[str, int]:
-    """The page number of every anchor the 目录 links to."""
-    anchors: dict[str, int] = {}
-    for result in results:
-        for name, page in result.anchors.items():
-            anchors.setdefault(name, result.start + page)
-    wanted = {name for run in split.runs if run.toc for name in runs.toc_targets(run)}
-    return {name: anchors[name] for name in sorted(wanted) if name in anchors}
 
 
 def _pipe(stream: IO[bytes] | None) -> IO[bytes]:

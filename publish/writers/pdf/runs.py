@@ -328,3 +328,13 @@ def fingerprint_parts(size: int, head: bytes, tail: bytes) -> str:
     import hashlib
 
     return hashlib.sha256(size.to_bytes(8, "big") + head + tail).hexdigest()[:32]
+
+
+def toc_numbers(split: Split, results: list[RunResult]) -> dict[str, int]:
+    """The page number of every anchor the 目录 links to."""
+    anchors: dict[str, int] = {}
+    for result in results:
+        for name, page in result.anchors.items():
+            anchors.setdefault(name, result.start + page)
+    wanted = {name for run in split.runs if run.toc for name in toc_targets(run)}
+    return {name: anchors[name] for name in sorted(wanted) if name in anchors}

@@ -33,7 +33,7 @@ from .writer import Layout, Renderer, Sources, dated
 # 50 ms, a twentieth of an edit's build (the collector's own passes free it later).
 COLLECT_FROM = 16  # pages
 # The runs a worker holds at once: each laid out and waiting for its start keeps its pages.
-HELD = 3
+HELD = 2
 
 @dataclass(frozen=True)
 class Context:
