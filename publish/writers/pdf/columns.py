@@ -47,8 +47,9 @@ def _marks(context) -> tuple[int, ...]:
             sum(len(pages) for names in context.running_elements.values() for pages in names.values()))
 
 
-def _key(box, bottom_space, skip_stack, page_is_empty) -> tuple:
-    return (bottom_space, repr(skip_stack), bool(page_is_empty), box.position_y, box.width,
+def _along(box, skip_stack, page_is_empty) -> tuple:
+    """What a column is laid out from, but its height."""
+    return (repr(skip_stack), bool(page_is_empty), box.position_y, box.width,
             tuple(id(child) for child in box.children))
 
 
@@ -64,8 +65,8 @@ class _Failures:
         entry = self.seen.get(key)
         if entry is None or bottom_space < entry[0] or entry[2] != marks:
             return None
-        failure = entry[1]
-        return (None, None, dict(failure[2]) if failure[2] else failure[2], [], *failure[4:])
+        _, _, next_page, _, *rest = entry[1]  # the failure, its mutable parts fresh
+        return (None, None, dict(next_page) if next_page else next_page, [], *rest)
 
     def laid_out(self, key: tuple, bottom_space: float, marks: tuple[int, ...], result: tuple, probe) -> None:
         """Note a column laid out at `bottom_space`; after its second failure in a row, look ahead
@@ -135,7 +136,8 @@ def install() -> None:
         if measured is None or not getattr(box, "is_column", False) or box.style["direction"] == "rtl":
             return stock_block(context, box, bottom_space, skip_stack, containing_block, page_is_empty,
                                absolute_boxes, fixed_boxes, adjoining_margins, *args, **kwargs)
-        key = _key(box, bottom_space, skip_stack, page_is_empty)
+        along = _along(box, skip_stack, page_is_empty)
+        key = (bottom_space, *along)
         if adjoining_margins is None:  # the keeping pass (the measuring one passes a list)
             kept = measured.pop(key, None)
             if kept is not None and kept[2] == _marks(context):
@@ -149,7 +151,6 @@ def install() -> None:
                                absolute_boxes, fixed_boxes, adjoining_margins, *args, **kwargs)
         before = _marks(context)
         failures = _failures.get()
-        along = key[1:]  # what the column is laid out from, but its height
         if failures is not None and bottom_space != inf:
             known = failures.known(along, bottom_space, before)
             if known is not None:

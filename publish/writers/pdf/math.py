@@ -34,51 +34,48 @@ def to_svg(html: str, faces: tuple[FontFace, ...], cache: Path | None) -> str:
         return html
     text_font = next((f.path for f in faces if f.family == "Publish Serif" and f.weight == 400), None)
     stamp = hashlib.sha256(f"{_version()}|{text_font.name if text_font else ''}".encode()).hexdigest()[:16]
-    if cache is not None:
-        _drawn_beside(html, text_font, stamp, cache)
-    return _MATH.sub(lambda m: _drawn(m.group(0), text_font, stamp, cache), html)
+    drawings: dict[str, str] = {}  # each formula once (a book repeats its O(n) hundreds of times)
+    new = []
+    for mathml in dict.fromkeys(m.group(0) for m in _MATH.finditer(html)):
+        # Sealed: a damaged drawing is drawn again.
+        known = read_cached(_cached(mathml, stamp, cache)) if cache is not None else None
+        if known is not None:
+            drawings[mathml] = known.decode("utf-8")
+        else:
+            new.append(mathml)
+    for mathml, svg in zip(new, _drawn(new, text_font)):
+        drawings[mathml] = svg
+        if cache is not None:
+            write_cached(_cached(mathml, stamp, cache), svg.encode("utf-8"))
+    return _MATH.sub(lambda m: drawings[m.group(0)], html)
 
 
 SHARED_FROM = 40  # new formulas from which a forked copy draws half of them (a fork costs ~20 ms)
 
 
-def _drawn_beside(html: str, text_font: Path | None, stamp: str, cache: Path) -> None:
-    """The formulas of `html` not in the cache yet drawn into it, half in a forked copy."""
+def _drawn(formulas: list[str], text_font: Path | None) -> list[str]:
+    """The drawings of `formulas`, in order: from SHARED_FROM on, every other one drawn in a
+    forked copy of this process meanwhile (one that fails there is drawn here, with its error)."""
     from . import forked
 
-    new = [mathml for mathml in dict.fromkeys(m.group(0) for m in _MATH.finditer(html))
-           if not _cached(mathml, stamp, cache).is_file()]
-    if len(new) < SHARED_FROM or not forked.available():
-        return
+    if len(formulas) < SHARED_FROM or not forked.available():
+        return [_draw(mathml, text_font) for mathml in formulas]
     import ziamath  # noqa: F401  (loaded once, for both copies)
 
-    def draw(formulas: list[str]) -> int:
-        for mathml in formulas:
-            _drawn(mathml, text_font, stamp, cache)
-        return len(formulas)
-
-    beside = forked.start(lambda: draw(new[1::2]))
-    draw(new[0::2])
+    beside = forked.start(lambda: [_draw(mathml, text_font) for mathml in formulas[1::2]])
+    here = [_draw(mathml, text_font) for mathml in formulas[0::2]]
     try:
-        beside()
-    except forked.Failed:  # what it did not draw is drawn here, with its errors
-        pass
+        there = beside()
+    except forked.Failed:
+        there = [_draw(mathml, text_font) for mathml in formulas[1::2]]
+    drawn = [""] * len(formulas)
+    drawn[0::2], drawn[1::2] = here, there
+    return drawn
 
 
 def _cached(mathml: str, stamp: str, cache: Path) -> Path:
     key = hashlib.sha256(f"{stamp}\n{mathml}".encode()).hexdigest()[:32]
     return cache / "math" / f"{key}.svg"
-
-
-def _drawn(mathml: str, text_font: Path | None, stamp: str, cache: Path | None) -> str:
-    cached = _cached(mathml, stamp, cache) if cache is not None else None
-    known = read_cached(cached) if cached is not None else None  # sealed: a damaged drawing is made again
-    if known is not None:
-        return known.decode("utf-8")
-    svg = _draw(mathml, text_font)
-    if cached is not None:
-        write_cached(cached, svg.encode("utf-8"))
-    return svg
 
 
 def _draw(mathml: str, text_font: Path | None) -> str:

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from ...diagnostics import Report
 from ...model import Book
@@ -198,6 +198,11 @@ def _serve() -> None:
         with sending:
             send(outbox, message)
 
+    def gone() -> NoReturn:
+        """The parent stopped listening (interrupted): stop as main() does."""
+        sys.stderr.flush()
+        os._exit(130)
+
     def run(task: Task) -> None:
         def settle() -> tuple[int, str]:
             baton.release()
@@ -210,20 +215,21 @@ def _serve() -> None:
             _, _, start, key = message
             return start, key
 
-        try:
-            with baton:
-                try:
-                    result = worker.run(task, lambda index, pages: say(("laid", index, pages)), settle)
-                    say(("done", task.index, result))
-                except (BrokenPipeError, EOFError):
-                    raise
-                except Exception as error:  # reported by the parent, with the run
-                    import traceback
+        outcome: tuple[str, int, Any]
+        with baton:
+            try:
+                outcome = ("done", task.index, worker.run(task, lambda index, pages: say(("laid", index, pages)),
+                                                          settle))
+            except (BrokenPipeError, EOFError):
+                gone()
+            except Exception as error:  # reported by the parent, with the run
+                import traceback
 
-                    say(("failed", task.index, f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
-        except (BrokenPipeError, EOFError):
-            sys.stderr.flush()
-            os._exit(130)
+                outcome = ("failed", task.index, f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
+            try:
+                say(outcome)
+            except BrokenPipeError:
+                gone()
 
     while True:
         try:

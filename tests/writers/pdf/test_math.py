@@ -14,11 +14,13 @@ def _html(count: int) -> str:
 def test_many_new_formulas_are_drawn_beside_and_the_same(tmp_path, monkeypatch):
     from publish.writers.pdf import forked
 
+    html = _html(math.SHARED_FROM)  # twice as many formulas as the threshold
+    with monkeypatch.context() as one_by_one:
+        one_by_one.setattr(math, "SHARED_FROM", 10**9)
+        alone = math.to_svg(html, (), None)  # each drawn here, one by one
     forks = []
     start = forked.start
     monkeypatch.setattr(forked, "start", lambda function: forks.append(1) or start(function))
-    html = _html(math.SHARED_FROM)  # twice as many formulas as the threshold
-    alone = math.to_svg(html, (), None)  # no cache: each drawn here, one by one
     shared = math.to_svg(html, (), tmp_path)
     assert forks == [1]
     assert shared == alone and "<math" not in shared and shared.count("<svg") == 2 * math.SHARED_FROM
@@ -35,3 +37,4 @@ def test_a_few_new_formulas_are_drawn_here(tmp_path, monkeypatch):
     monkeypatch.setattr(forked, "start", no_fork)
     html = _html(3)
     assert math.to_svg(html, (), tmp_path) == math.to_svg(html, (), None)
+    assert len(list((tmp_path / "math").glob("*.svg"))) == 6
