@@ -7,8 +7,8 @@ takes ~0.2 s a photo)."""
 
 from __future__ import annotations
 
+import os
 import re
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,25 +39,42 @@ class ImageProblem(Exception):
     hint: str | None = None
 
 
+class _Strict:
+    """Pillow's process-wide switches as examining needs them, set once around all the threads
+    that examine (set and restored by each, two threads would leave them wrong): WeasyPrint,
+    once imported, tells Pillow to accept truncated images (ImageFile.LOAD_TRUNCATED_IMAGES), and
+    here a truncated file must fail; the size guard is ours, in pixels (Pillow's would warn at
+    89 MP and fail at twice that). A class, not a contextlib generator: that would set the
+    traceback of the frozen ImageProblem passing through it."""
+
+    def __enter__(self) -> None:
+        from PIL import Image, ImageFile
+
+        self.saved = ImageFile.LOAD_TRUNCATED_IMAGES, Image.MAX_IMAGE_PIXELS
+        ImageFile.LOAD_TRUNCATED_IMAGES, Image.MAX_IMAGE_PIXELS = False, None
+
+    def __exit__(self, *exc: object) -> None:
+        from PIL import Image, ImageFile
+
+        ImageFile.LOAD_TRUNCATED_IMAGES, Image.MAX_IMAGE_PIXELS = self.saved
+
+
 def examine(path: Path, max_pixels: int = DEFAULTS.max_pixels) -> tuple:
     """(media type, width, height, mode, orientation, profile, alpha) of the image at `path`, the
     size as shown (EXIF orientation applied), or ImageProblem saying what is wrong."""
-    from PIL import Image, ImageFile, UnidentifiedImageError
+    with _Strict():
+        return _examine(path, max_pixels)
+
+
+def _examine(path: Path, max_pixels: int) -> tuple:
+    """examine's work, under _Strict()."""
+    from PIL import Image, UnidentifiedImageError
 
     if path.suffix.lower() == ".svg":
         _check_svg(path.name, path.read_bytes())
         return "image/svg+xml", None, None, "", 1, "", False
-    # WeasyPrint, once imported, tells PIL to accept truncated images (ImageFile.LOAD_TRUNCATED_IMAGES):
-    # here a truncated file must fail, whatever was imported before.
-    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
-        with warnings.catch_warnings():  # the guard is ours, in pixels: Pillow's own would warn at 89 MP
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            bound, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
-            try:
-                image = Image.open(path)  # the header only: nothing is decoded yet
-            finally:
-                Image.MAX_IMAGE_PIXELS = bound
+        image = Image.open(path)  # the header only: nothing is decoded yet
         with image:
             kind, width, height = image.format, image.width, image.height
             if kind not in MEDIA_TYPES:
@@ -85,8 +102,6 @@ def examine(path: Path, max_pixels: int = DEFAULTS.max_pixels) -> tuple:
         why = str(exc)[:80] or exc.__class__.__name__
         raise ImageProblem(codes.NOT_AN_IMAGE, f"{path.name} is damaged or truncated ({why})",
                            "export or download the image again") from None
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     if not 1 <= orientation <= 8:
         orientation = 1
     if orientation >= 5:  # a quarter turn: shown the other way round
@@ -141,11 +156,27 @@ def _check_svg(name: str, data: bytes) -> None:
 
 def _examined(path: Path, max_pixels: int) -> list:
     """examine's answer as the memo keeps it: ["ok", type, width, height, mode, orientation,
-    profile, alpha] or ["problem", code, message, hint]."""
+    profile, alpha] or ["problem", code, message, hint]; under _Strict()."""
     try:
-        return ["ok", *examine(path, max_pixels)]
+        return ["ok", *_examine(path, max_pixels)]
     except ImageProblem as problem:
         return ["problem", problem.code.code, problem.message, problem.hint]
+
+
+def _all_examined(paths: dict[str, Path], max_pixels: int) -> dict[str, list]:
+    """_examined of each path (by digest), in threads: Pillow decodes without the GIL, so a
+    cold check of a book's 500 figures uses every core (the layout's workers are not started
+    yet), a photo's 0.2 s among them."""
+    if not paths:
+        return {}
+    with _Strict():
+        if len(paths) == 1:
+            return {digest: _examined(path, max_pixels) for digest, path in paths.items()}
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(len(paths), os.cpu_count() or 1, 8)) as pool:
+            answers = pool.map(lambda path: _examined(path, max_pixels), paths.values())
+            return dict(zip(paths, answers))
 
 
 def _sound(answer: object) -> bool:
@@ -173,13 +204,21 @@ def inspect(assets: Iterable[Asset], report: Report, memo: Memo | None = None,
         known = {}
     seen: dict[str, list] = {}
     found: dict[str, ImageInfo] = {}
-    for asset in assets:
+    uses = list(assets)
+    digests: dict[str, str] = {}  # href → its file's digest (without a memo: its path)
+    for asset in uses:
+        if asset.href not in digests:
+            digests[asset.href] = memo.digest(asset.source) if memo is not None else str(asset.source)
+    sources = {digests[asset.href]: asset.source for asset in uses}
+    remembered = {digest: known[digest] for digest in sources
+                  if isinstance(known.get(digest), list) and _sound(known[digest])}
+    answers = remembered | _all_examined({d: p for d, p in sources.items() if d not in remembered},
+                                         options.max_pixels)
+    for asset in uses:
         if asset.href in found:
             continue
-        digest = memo.digest(asset.source) if memo is not None else ""
-        remembered = known.get(digest)
-        answer: list = remembered if isinstance(remembered, list) and _sound(remembered) else \
-            _examined(asset.source, options.max_pixels)
+        digest = digests[asset.href]
+        answer = answers[digest]
         seen[digest] = answer
         if answer[0] == "problem":
             report.add(lookup(answer[1]) or codes.NOT_AN_IMAGE, answer[2], asset.used_in, asset.line, 1, answer[3])

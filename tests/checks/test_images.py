@@ -47,6 +47,36 @@ def test_the_guard_is_in_pixels_not_bytes(tmp_path):
         images.examine(camera, max_pixels=60_000_000)
 
 
+def test_many_images_examined_in_threads_answer_as_one_by_one(tmp_path, monkeypatch):
+    """inspect examines new images in threads; the answers, the diagnostics (a truncated file
+    among sound ones, at each article using it) and Pillow's switches afterwards are as when
+    each is examined alone, even with Pillow told to accept truncated files (as WeasyPrint does)."""
+    from PIL import ImageFile
+
+    from publish.diagnostics import Report
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    guard = Image.MAX_IMAGE_PIXELS  # Pillow's default, or what an earlier import set
+    assets = []
+    for index in range(12):
+        path = tmp_path / f"p{index}.jpg"
+        Image.new("RGB", (40 + index, 30), (index * 20, 90, 90)).save(path)
+        assets.append(Asset(path, f"images/{path.name}", tmp_path / f"a{index}.md", index + 1))
+    broken = tmp_path / "broken.png"
+    Image.new("RGB", (300, 300), (9, 9, 9)).save(broken)
+    broken.write_bytes(broken.read_bytes()[:150])
+    assets[5:5] = [Asset(broken, "images/broken.png", tmp_path / "x.md", 3)]
+    assets.append(Asset(broken, "images/broken.png", tmp_path / "y.md", 7))
+    report = Report()
+    found = images.inspect(assets, report)
+    assert sorted(found) == sorted(f"images/p{i}.jpg" for i in range(12))
+    for asset in assets:
+        if asset.source != broken:
+            assert (found[asset.href].width, found[asset.href].height) == images.examine(asset.source)[1:3]
+    assert [(d.code, d.path.name, d.line) for d in report.items] == [("E202", "x.md", 3), ("E202", "y.md", 7)]
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True and Image.MAX_IMAGE_PIXELS == guard
+
+
 def test_exif_orientation_profile_and_transparency_are_known(tmp_path):
     exif = Image.Exif()
     exif[0x0112] = 6

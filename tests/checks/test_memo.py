@@ -53,8 +53,8 @@ def test_an_uncovered_character_is_reported_every_time(project):
 
 def test_images_are_examined_once_per_content(project, monkeypatch):
     examined = []
-    real = images.examine
-    monkeypatch.setattr(images, "examine", lambda path, *rest: examined.append(path.name) or real(path, *rest))
+    real = images._examine
+    monkeypatch.setattr(images, "_examine", lambda path, *rest: examined.append(path.name) or real(path, *rest))
     publication, report = load(project)
     rendered = render_all(publication.articles, publication.root, report, readers())
     assets = [asset for item in rendered for asset in item.assets]
