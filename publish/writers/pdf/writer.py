@@ -36,7 +36,9 @@ from . import (
     rasters,
     ruby,
     spanners,
+    svgpaths,
     variants,
+    wrapmarks,
 )
 from . import images as pngs
 from .fetcher import ConfinedFetcher
@@ -176,6 +178,8 @@ def install_extensions() -> None:
     columns.install()  # columns laid out once, not measured and laid out again
     spanners.install()  # blocks across the columns kept at a page break
     leaders.install()  # a 目录's dotted leader drawn once a line, not once a dot
+    svgpaths.install()  # an SVG path (formulas, the code lines' marks) parsed once a process
+    wrapmarks.install()  # a code line's continuation marks painted only where it wraps
 
 
 class Renderer:
