@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +31,15 @@ def start(function: Callable[[], Any]) -> Callable[[], Any]:
     Failed with the copy's traceback)."""
     read, write = os.pipe()
     parent = os.getpid()
-    pid = os.fork()
+    # Ctrl-C or the parent's SIGTERM held off while forking: raised in os.fork's after-fork
+    # hooks (logging's lock) it is printed as an ignored exception with a traceback and lost,
+    # instead of stopping the build. Delivered the moment the fork is done.
+    stops = {signal.SIGINT, signal.SIGTERM}
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    try:
+        pid = os.fork()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
     if pid == 0:  # the copy
         os.close(read)
         code = 0

@@ -30,3 +30,27 @@ def test_a_copy_killed_mid_way_is_a_failure_not_a_hang():
     wait = forked.start(lambda: os.kill(os.getpid(), 9))
     with pytest.raises(forked.Failed, match="died"):
         wait()
+
+
+def test_ctrl_c_during_the_fork_stops_the_caller_instead_of_being_lost():
+    """A SIGINT that lands in os.fork's own hooks (there an exception is printed and dropped) is
+    held until the fork is done, then raised in the caller as KeyboardInterrupt. In a process
+    of its own: a signal is handled in the main thread, with a handler this test sets."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import os, signal
+        from publish.writers.pdf import forked
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.register_at_fork(before=lambda: os.kill(os.getpid(), signal.SIGINT))
+        try:
+            forked.start(lambda: 1)
+        except KeyboardInterrupt:
+            print("stopped")
+        else:
+            print("went on")
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["stopped"], done.stderr
