@@ -24,9 +24,12 @@ from .. import store
 from ..diagnostics import PublishError, Report
 from ..model import Book
 from ..store import DiskFull, die_with
+from ..writers import heap
 from ..writers.registry import BY_NAME, PROVISIONS
 from ..writers.target import Event, Job, Provided, Result, Sink, WriterOptions, load
 from .faults import disk_full
+
+KEPT = 96 * 2**20  # bytes a job process keeps after a job without giving them back
 
 
 class WorkerError(Exception):
@@ -235,6 +238,7 @@ def _serve(pipe: Any, parent: int, module: str) -> None:
     one at a time, until the pipe closes."""
     if not die_with(parent):
         return
+    heap.one_arena()
     signal.signal(signal.SIGTERM, _stop)
     try:
         preload(module)
@@ -244,6 +248,8 @@ def _serve(pipe: Any, parent: int, module: str) -> None:
             except EOFError:
                 return
             _work(job, builder, book, options, pipe, parent)
+            # Idle, or the next job: a book's EPUB job held 108 MB while the PDF was joined.
+            heap.give_back(above=KEPT)
     except (KeyboardInterrupt, SystemExit, BrokenPipeError):
         pass  # interrupted, or the parent is gone: it says so, or nobody is listening
 

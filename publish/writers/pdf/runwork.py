@@ -11,7 +11,6 @@ the one it computes waiting for their start.
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 import queue
@@ -25,12 +24,14 @@ from typing import IO, Any, NoReturn
 
 from ...diagnostics import Report
 from ...model import Book
+from ..heap import give_back, one_arena
 from . import furniture, rasters, runs, runstart, variants
 from .writer import Layout, Renderer, Sources, dated
 
-# A run's layout is collected as soon as it is written (a book's memory stays flat), unless it
-# is this short: what it leaves is a few MB, and a collection of this process's heap costs
-# 50 ms, a twentieth of an edit's build (the collector's own passes free it later).
+# A run's layout is collected and given back as soon as it is written (a book's memory stays
+# flat), unless it is this short: what it leaves is a few MB, and a collection of this
+# process's heap costs 50 ms, a twentieth of an edit's build (the collector's own passes free
+# it later).
 COLLECT_FROM = 16  # pages
 # The runs a worker holds at once: each laid out and waiting for its start keeps its pages.
 HELD = 2
@@ -115,7 +116,7 @@ class Worker:
             variants.OBJECT_STREAMS.reset(token)
         del document
         if meta.pages >= COLLECT_FROM:
-            gc.collect()  # the run's layout is freed before the next one is made
+            give_back()  # the run's layout is freed, and handed back, before the next one is made
         plan = recorder.plan()
         pdfs = {variant: written[variant].data for variant in context.wanted}
         result = runs.RunResult(**{**meta.__dict__, "fonts": fonts, "plan": plan.to_json() if plan else None})
@@ -172,6 +173,7 @@ def receive(stream: IO[bytes]) -> Any:
 
 
 def main() -> None:
+    one_arena()  # the runs' threads take turns (the baton): one arena, no memory kept in others
     try:
         _serve()
     except (KeyboardInterrupt, BrokenPipeError, EOFError):
