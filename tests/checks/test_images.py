@@ -74,7 +74,7 @@ def test_many_images_examined_in_threads_answer_as_one_by_one(tmp_path, monkeypa
         if asset.source != broken:
             assert (found[asset.href].width, found[asset.href].height) == images.examine(asset.source)[1:3]
     assert [(d.code, d.path.name, d.line) for d in report.items] == [("E202", "x.md", 3), ("E202", "y.md", 7)]
-    assert ImageFile.LOAD_TRUNCATED_IMAGES is True and Image.MAX_IMAGE_PIXELS == guard
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True and guard == Image.MAX_IMAGE_PIXELS
 
 
 def test_exif_orientation_profile_and_transparency_are_known(tmp_path):

@@ -11,14 +11,14 @@ Each run's PDF is complete on its own (runs.py); joining them:
 - each run's margin boxes (furniture.py) drawn over its pages;
 - each face embedded once (fontmerge.py): its subsets in the runs replaced by one subset of the
   original file to the union of their glyphs.
-Saved with a deterministic file identifier: the same runs make the same bytes.
+A run's PDF is opened, copied and closed before the next one, so that the join holds the
+book being made, not also every run it was made of. Saved with a deterministic file
+identifier: the same runs make the same bytes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
-import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -42,22 +42,20 @@ def assemble(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunRes
     import pikepdf
 
     base = pikepdf.open(parts[0][0])
-    others = [pikepdf.open(body) for body, _ in parts[1:]]
-    furnishings = [pikepdf.open(path) if path else None for _, path in parts]
     try:
-        offsets, total = [], 0
-        for result in results:
-            offsets.append(total)
-            total += result.pages
-        sources = [base] + others
-        with warnings.catch_warnings():
-            # The named destinations are joined below (_join_destinations).
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(pikepdf, "PageCopyWarning") else Warning)
-            for other in others:
-                base.pages.extend(other.pages)
-        moves = _furnished(base, furnishings, results, offsets, variant == "print")
-        _join_tags(base, sources, offsets, total)
-        _join_destinations(base, sources, moves)
+        join, offset = _Join(base, sum(result.pages for result in results), variant == "print"), 0
+        for index, ((body, furniture), result) in enumerate(zip(parts, results)):
+            # A run at a time, closed once copied: qpdf keeps all it read of an open PDF (a run's
+            # tag tree is ~1,400 objects a 5 pages), and the copies read their streams from the
+            # file without it. The same bytes; the real book's screen join 423 → 220 MB.
+            source = base if index == 0 else pikepdf.open(body)
+            try:
+                join.add(source, furniture, result, offset)
+            finally:
+                if source is not base:
+                    source.close()
+            offset += result.pages
+        join.finish()
         _outline(base, results)
         fonts = merge_fonts(base, results, originals, subsetter or subset, {} if memo is None else memo)
         if unembedded is not None:
@@ -67,51 +65,145 @@ def assemble(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunRes
                   object_stream_mode=pikepdf.ObjectStreamMode.generate, min_version=base.pdf_version)
         return out.getvalue()
     finally:
-        for pdf in others + [f for f in furnishings if f is not None]:
-            pdf.close()
         base.close()
 
 
-def _furnished(base, furnishings, results: Sequence[RunResult], offsets: list[int], marked: bool) -> dict:
-    """Each run's margin boxes drawn over its pages (a form XObject each, marked as an artifact:
+class _Join:
+    """The book's PDF `base` (the first run's) grown run by run: pages, margin boxes, tags and
+    named destinations gathered as each run comes, made into the book's arrays at `finish`."""
+
+    def __init__(self, base, total: int, marked: bool) -> None:
+        self.base, self.marked = base, marked
+        self.moves: dict = {}  # page object → its body's move across, in PDF units
+        # Python lists, made into PDF arrays once: a pikepdf Array grown item by item is slow.
+        self.kids: list = []
+        self.nums: list = []
+        self.annotation_key = total  # the parent tree's keys after the pages': the annotations'
+        self.names: dict[str, Any] = {}
+        self.root = base.Root.get("/StructTreeRoot")
+        self.document: Any = self.root.K[0] if self.root is not None else None
+        self.shared = (base.make_stream(b"q\n"), base.make_stream(b"\nQ\n"))  # by the pages
+
+    def add(self, source, furniture: Path | None, result: RunResult, offset: int) -> None:
+        import pikepdf
+
+        if source is not self.base:
+            with warnings.catch_warnings():
+                # The named destinations are joined below (_destinations).
+                warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", Warning))
+                self.base.pages.extend(source.pages)
+        if furniture is not None:
+            with pikepdf.open(furniture) as furnishing:
+                self.moves.update(_furnished(self.base, furnishing, result, offset, self.marked, self.shared))
+        if self.root is not None:
+            self._tags(source, offset)
+        self._destinations(source)
+
+    def finish(self) -> None:
+        import pikepdf
+
+        base = self.base
+        if self.root is not None:
+            for index, page in enumerate(base.pages):
+                if "/StructParents" in page.obj:
+                    page.obj.StructParents = index
+            self.document.K = pikepdf.Array(self.kids)
+            self.root.ParentTree = base.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(self.nums)))
+            self.root.ParentTreeNextKey = self.annotation_key
+        if self.names:
+            flat = pikepdf.Array()
+            for name in sorted(self.names):
+                flat.extend([pikepdf.String(name), self.names[name]])
+            if "/Names" not in base.Root:
+                base.Root.Names = pikepdf.Dictionary()
+            base.Root.Names.Dests = base.make_indirect(pikepdf.Dictionary(Names=flat))
+
+    def _tags(self, source, offset: int) -> None:
+        """The run's tag tree under the book's Document element; its parent tree renumbered
+        (pages by their place in the book, then the annotations)."""
+        import pikepdf
+
+        base = self.base
+        source_root = source.Root.get("/StructTreeRoot")
+        if source_root is None:
+            return
+        # One copy of the indirect objects each (what they refer to comes along, mapped to the
+        # pages already copied).
+        source_document = _copied(base, source, source_root.K[0])
+        tree = _copied(base, source, source_root.ParentTree)
+        for kid in source_document.K:
+            if isinstance(kid, pikepdf.Dictionary):
+                kid.P = self.document
+            self.kids.append(kid)
+        pages = len(source.pages)
+        entries = list(tree.Nums)
+        for i in range(0, len(entries), 2):
+            key, value = int(entries[i]), entries[i + 1]
+            if key < pages:
+                self.nums += [offset + key, value]
+            else:
+                self.nums += [self.annotation_key, value]
+                _renumber_annotation(value, key, self.annotation_key)
+                self.annotation_key += 1
+
+    def _destinations(self, source) -> None:
+        """The run's named destinations, moved with their page's body (the first anchor of a
+        name wins), so that links between runs resolve."""
+        import pikepdf
+
+        tree = source.Root.get("/Names")
+        dests = tree.get("/Dests") if tree is not None else None
+        if dests is None:
+            return
+        entries = _copied(self.base, source, dests.Names)
+        moves = self.moves
+        for i in range(0, len(entries), 2):
+            target = entries[i + 1]
+            if moves and isinstance(target, pikepdf.Array) and len(target) > 2 and \
+                    target[0].objgen in moves and target[1] == pikepdf.Name.XYZ:
+                target = pikepdf.Array([target[0], target[1], float(target[2]) + moves[target[0].objgen],
+                                        *list(target)[3:]])
+            self.names.setdefault(str(entries[i]), target)
+
+
+def _furnished(base, furnishing, result: RunResult, offset: int, marked: bool, shared: tuple) -> dict:
+    """A run's margin boxes drawn over its pages (a form XObject each, marked as an artifact:
     running heads and folios are not the text), its body moved across where the page changed
-    side (`marked`: the page's first content stream is the crop marks, which stay). Returns
-    the pages moved: page object → the move, in PDF units."""
+    side (`marked`: the page's first content stream is the crop marks, which stay; `shared`:
+    the streams that open and close an unmoved body). Returns the pages moved: page object →
+    the move, in PDF units."""
     import pikepdf
 
     moves: dict = {}
-    opening, closing = base.make_stream(b"q\n"), base.make_stream(b"\nQ\n")  # shared by the pages
-    for furnishing, result, offset in zip(furnishings, results, offsets):
-        if furnishing is None:
-            continue
-        for index, source in enumerate(furnishing.pages):
-            page = base.pages[offset + index]
-            xobject = source.as_form_xobject()
-            xobject.BBox = source.mediabox  # not the trim box qpdf takes: a margin box may reach the bleed
-            form = base.copy_foreign(xobject)
-            # A name of its own, not pikepdf's random one: the same runs make the same bytes. (A
-            # run's pages may share one resource dictionary: each page's name differs.)
-            name = pikepdf.Name(f"/PublishFurniture{offset + index}")
-            resources = page.obj.Resources
-            if "/XObject" not in resources:
-                resources.XObject = pikepdf.Dictionary()
-            resources.XObject[name] = form
-            dx = result.dx[index] * 0.75 if index < len(result.dx) else 0.0
-            contents = page.obj.Contents
-            streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-            kept = streams[:1] if marked and len(streams) > 1 else []
-            body = streams[len(kept):]
-            # The body's painting leaves its transformation (WeasyPrint's y axis downwards) in
-            # place: it is closed before the furniture, which sets up its own.
-            moved = abs(dx) > 1e-6
-            body = [base.make_stream(f"q 1 0 0 1 {dx:.6f} 0 cm\n".encode()) if moved else opening] + body + [closing]
-            if moved:
-                moves[page.obj.objgen] = dx
-                for annotation in page.obj.get("/Annots") or ():
-                    rect = [float(v) for v in annotation.Rect]
-                    annotation.Rect = pikepdf.Array([rect[0] + dx, rect[1], rect[2] + dx, rect[3]])
-            page.obj.Contents = pikepdf.Array(kept + body + [
-                base.make_stream(b"q /Artifact BMC " + str(name).encode() + b" Do EMC Q\n")])
+    opening, closing = shared
+    for index, source in enumerate(furnishing.pages):
+        page = base.pages[offset + index]
+        xobject = source.as_form_xobject()
+        xobject.BBox = source.mediabox  # not the trim box qpdf takes: a margin box may reach the bleed
+        form = base.copy_foreign(xobject)
+        # A name of its own, not pikepdf's random one: the same runs make the same bytes. (A
+        # run's pages may share one resource dictionary: each page's name differs.)
+        name = pikepdf.Name(f"/PublishFurniture{offset + index}")
+        resources = page.obj.Resources
+        if "/XObject" not in resources:
+            resources.XObject = pikepdf.Dictionary()
+        resources.XObject[name] = form
+        dx = result.dx[index] * 0.75 if index < len(result.dx) else 0.0
+        contents = page.obj.Contents
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        kept = streams[:1] if marked and len(streams) > 1 else []
+        body = streams[len(kept):]
+        # The body's painting leaves its transformation (WeasyPrint's y axis downwards) in
+        # place: it is closed before the furniture, which sets up its own.
+        moved = abs(dx) > 1e-6
+        body = [base.make_stream(f"q 1 0 0 1 {dx:.6f} 0 cm\n".encode()) if moved else opening] + body + [closing]
+        if moved:
+            moves[page.obj.objgen] = dx
+            for annotation in page.obj.get("/Annots") or ():
+                rect = [float(v) for v in annotation.Rect]
+                annotation.Rect = pikepdf.Array([rect[0] + dx, rect[1], rect[2] + dx, rect[3]])
+        page.obj.Contents = pikepdf.Array(kept + body + [
+            base.make_stream(b"q /Artifact BMC " + str(name).encode() + b" Do EMC Q\n")])
     return moves
 
 
@@ -129,47 +221,6 @@ def _copied(base, source, item):
     return item
 
 
-def _join_tags(base, sources, offsets: list[int], total: int) -> None:
-    import pikepdf
-
-    root = base.Root.get("/StructTreeRoot")
-    if root is None:
-        return
-    document = root.K[0]
-    # Python lists, made into PDF arrays once: a pikepdf Array grown item by item is slow.
-    kids: list = []
-    nums: list = []
-    annotation_key = total
-    for source, offset in zip(sources, offsets):
-        source_root = source.Root.get("/StructTreeRoot")
-        if source_root is None:
-            continue
-        # One copy of the indirect objects each (what they refer to comes along, mapped to the
-        # pages already copied).
-        source_document = _copied(base, source, source_root.K[0])
-        tree = _copied(base, source, source_root.ParentTree)
-        for kid in source_document.K:
-            if isinstance(kid, pikepdf.Dictionary):
-                kid.P = document
-            kids.append(kid)
-        pages = len(source.pages)
-        entries = list(tree.Nums)
-        for i in range(0, len(entries), 2):
-            key, value = int(entries[i]), entries[i + 1]
-            if key < pages:
-                nums += [offset + key, value]
-            else:
-                nums += [annotation_key, value]
-                _renumber_annotation(value, key, annotation_key)
-                annotation_key += 1
-    for index, page in enumerate(base.pages):
-        if "/StructParents" in page.obj:
-            page.obj.StructParents = index
-    document.K = pikepdf.Array(kids)
-    root.ParentTree = base.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
-    root.ParentTreeNextKey = annotation_key
-
-
 def _renumber_annotation(value, old: int, new: int) -> None:
     """The annotation the parent tree's entry points to (an OBJR's parent element) gets `new`."""
     import pikepdf
@@ -182,33 +233,6 @@ def _renumber_annotation(value, old: int, new: int) -> None:
             if int(annotation.get("/StructParent", -1)) == old:
                 annotation.StructParent = new
                 return
-
-
-def _join_destinations(base, sources, moves: dict) -> None:
-    import pikepdf
-
-    names: dict[str, Any] = {}
-    for source in sources:
-        tree = source.Root.get("/Names")
-        dests = tree.get("/Dests") if tree is not None else None
-        if dests is None:
-            continue
-        entries = _copied(base, source, dests.Names)
-        for i in range(0, len(entries), 2):
-            target = entries[i + 1]
-            if moves and isinstance(target, pikepdf.Array) and len(target) > 2 and \
-                    target[0].objgen in moves and target[1] == pikepdf.Name.XYZ:
-                target = pikepdf.Array([target[0], target[1], float(target[2]) + moves[target[0].objgen],
-                                        *list(target)[3:]])
-            names.setdefault(str(entries[i]), target)  # the first anchor of a name wins
-    if not names:
-        return
-    flat = pikepdf.Array()
-    for name in sorted(names):
-        flat.extend([pikepdf.String(name), names[name]])
-    if "/Names" not in base.Root:
-        base.Root.Names = pikepdf.Dictionary()
-    base.Root.Names.Dests = base.make_indirect(pikepdf.Dictionary(Names=flat))
 
 
 def _outline(base, results: Sequence[RunResult]) -> None:
@@ -257,11 +281,7 @@ def given_back(pages: int) -> None:
     """The memory qpdf took for one assembly given back before the next (glibc keeps freed
     memory otherwise: two assemblies of a 645-page book held 1.2 GB, each alone 0.7 GB). Not
     for a small book, where it is a few MB and the collection costs 0.1 s of an edit's 2."""
-    import ctypes
-    import gc
+    from ..heap import give_back
 
-    if pages < TRIM_FROM or not sys.platform.startswith("linux"):
-        return
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)  # glibc's, in the process already (find_library ran gcc: 0.13 s)
+    if pages >= TRIM_FROM:
+        give_back()
