@@ -1,4 +1,4 @@
-"""publish/heap.py: a long build's processes keep one malloc arena and give freed memory back."""
+"""publish/writers/heap.py: a long build's processes keep one malloc arena and give freed memory back."""
 
 import subprocess
 import sys
