@@ -302,7 +302,9 @@ def _start_rebuild(basic_build: Path, tmp_path: Path) -> tuple[Path, dict[str, b
 
 
 def _interrupt(process: subprocess.Popen, signum: int) -> tuple[int, str]:
-    time.sleep(0.5)  # well inside the first writer: laying out the print PDF takes seconds
+    # Inside the first writer, before the EPUB (written once the layout gives its page marks)
+    # can be done: 0.5 s was enough for it once the layout got faster.
+    time.sleep(0.2)
     assert process.poll() is None, "the build finished before it could be interrupted"
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=120)
