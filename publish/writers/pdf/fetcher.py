@@ -7,8 +7,11 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .fontfiles import FileBytes
+
 MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
         ".svg": "image/svg+xml", ".otf": "font/otf", ".ttf": "font/ttf", ".icc": "application/vnd.iccprofile"}
+FONTS = (".otf", ".ttf", ".ttc")
 # The document's base: a fixed place that is no real folder, so that nothing on disk is reachable by
 # a relative URL, and the same manuscript gives the same PDF wherever the project lies (WeasyPrint
 # names each image in the PDF after a hash of its URL).
@@ -44,6 +47,21 @@ class ConfinedFetcher(URLFetcher):
             source = self.files.get(virtual) if virtual is not None else None
             if source is not None:
                 headers = {"Content-Type": MIME.get(source.suffix.lower(), "application/octet-stream")}
+                if source.suffix.lower() in FONTS:  # linked into WeasyPrint's font folder, not copied
+                    return URLFetcherResponse(url, _Whole(FileBytes.of(source)), headers)
                 return URLFetcherResponse(url, source.read_bytes(), headers)
         self.refused.append(url)
         raise ValueError(f"publish does not fetch {url}")
+
+
+class _Whole:
+    """A body read at once: the very bytes given (a BytesIO would hand a plain copy)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def read(self, *args: object) -> bytes:
+        return self.data
+
+    def close(self) -> None:
+        pass

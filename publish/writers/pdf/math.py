@@ -3,9 +3,9 @@ by ziamath (its paths from the STIX Two Math font it ships, OFL; text in formula
 bundled serif), sized in em so that it follows the text around it, its baseline on the line's.
 
 Drawing a formula takes tens of milliseconds, so each SVG is kept in the build cache by the
-formula's digest and made once. A book's many new formulas are drawn half here, half in a
-forked copy of this process (566 of a book's formulas took 4.2 s of one CPU before its PDF's
-layout could start).
+formula's digest and made once, in forked copies of the PDF job: a book's many new formulas
+half in each of two (566 of a book's formulas took 4.2 s of one CPU before its PDF's layout
+could start), and ziamath's fonts never loaded in the job itself.
 """
 
 from __future__ import annotations
@@ -50,26 +50,33 @@ def to_svg(html: str, faces: tuple[FontFace, ...], cache: Path | None) -> str:
     return _MATH.sub(lambda m: drawings[m.group(0)], html)
 
 
-SHARED_FROM = 40  # new formulas from which a forked copy draws half of them (a fork costs ~20 ms)
+SHARED_FROM = 40  # new formulas from which two forked copies draw half each (a fork costs ~20 ms)
 
 
 def _drawn(formulas: list[str], text_font: Path | None) -> list[str]:
-    """The drawings of `formulas`, in order: from SHARED_FROM on, every other one drawn in a
-    forked copy of this process meanwhile (one that fails there is drawn here, with its error)."""
+    """The drawings of `formulas`, in order, made in a forked copy of this process (two, each
+    drawing every other one, from SHARED_FROM on): ziamath parses the fonts it draws with in
+    Python, and what it keeps of them (~35 MB for the bundled serif) would stay in this
+    process, the PDF job, for the rest of the build. A part that fails there is drawn here,
+    with its error."""
     from . import forked
 
-    if len(formulas) < SHARED_FROM or not forked.available():
+    if not formulas:
+        return []
+    if not forked.available():
         return [_draw(mathml, text_font) for mathml in formulas]
-    import ziamath  # noqa: F401  (loaded once, for both copies)
-
-    beside = forked.start(lambda: [_draw(mathml, text_font) for mathml in formulas[1::2]])
-    here = [_draw(mathml, text_font) for mathml in formulas[0::2]]
-    try:
-        there = beside()
-    except forked.Failed:
-        there = [_draw(mathml, text_font) for mathml in formulas[1::2]]
+    parts = [formulas[0::2], formulas[1::2]] if len(formulas) >= SHARED_FROM else [formulas]
+    waiting = [forked.start(lambda part=part: [_draw(mathml, text_font) for mathml in part]) for part in parts]
+    done: list[list[str]] = []
+    for part, wait in zip(parts, waiting):
+        try:
+            done.append(wait())
+        except forked.Failed:
+            done.append([_draw(mathml, text_font) for mathml in part])
     drawn = [""] * len(formulas)
-    drawn[0::2], drawn[1::2] = here, there
+    if len(done) == 1:
+        return done[0]
+    drawn[0::2], drawn[1::2] = done
     return drawn
 
 

@@ -26,6 +26,7 @@ from . import (
     anchors,
     autospace,
     columns,
+    fontfiles,
     grid,
     justify,
     leaders,
@@ -170,6 +171,7 @@ def sources(book: Book, theme: Theme, report: Report, bleed: bool = True, cache:
 
 
 def install_extensions() -> None:
+    fontfiles.install()  # the faces linked into WeasyPrint's font folder, not copied per process
     justify.install()  # and autospace's attributes, which its spans become (to_attributes below)
     pngs.install()  # PNGs into the PDF as they are, not decoded and re-encoded
     pagerefs.install()  # a tagged PDF written in linear time
