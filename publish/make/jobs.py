@@ -29,7 +29,7 @@ from ..writers.registry import BY_NAME, PROVISIONS
 from ..writers.target import Event, Job, Provided, Result, Sink, WriterOptions, load
 from .faults import disk_full
 
-KEPT = 96 * 2**20  # bytes a job process keeps after a job without giving them back
+KEPT = 48 * 2**20  # bytes a job process keeps after a job without giving them back
 
 
 class WorkerError(Exception):
@@ -248,7 +248,8 @@ def _serve(pipe: Any, parent: int, module: str) -> None:
             except EOFError:
                 return
             _work(job, builder, book, options, pipe, parent)
-            # Idle, or the next job: a book's EPUB job held 108 MB while the PDF was joined.
+            # Idle, or the next job: a book's EPUB job held 108 MB while the PDF was joined, and
+            # its warmup's process 74 MB (41 given back) while the PDF was laid out.
             heap.give_back(above=KEPT)
     except (KeyboardInterrupt, SystemExit, BrokenPipeError):
         pass  # interrupted, or the parent is gone: it says so, or nobody is listening

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ...model import FontFace
@@ -66,7 +67,10 @@ def _drawn(formulas: list[str], text_font: Path | None) -> list[str]:
     if not forked.available():
         return [_draw(mathml, text_font) for mathml in formulas]
     parts = [formulas[0::2], formulas[1::2]] if len(formulas) >= SHARED_FROM else [formulas]
-    waiting = [forked.start(lambda part=part: [_draw(mathml, text_font) for mathml in part]) for part in parts]
+    def drawing(part: list[str]) -> Callable[[], list[str]]:
+        return lambda: [_draw(mathml, text_font) for mathml in part]
+
+    waiting = [forked.start(drawing(part)) for part in parts]
     done: list[list[str]] = []
     for part, wait in zip(parts, waiting):
         try:

@@ -27,7 +27,7 @@ from ...diagnostics import Diagnostic, PublishError, Report, codes
 from ...model import Book, PageMark
 from ..theme import Theme
 from . import runcache, runs
-from .runwork import Context, Task, Worker, receive, send
+from .runwork import BATON, Context, InProcess, Task, Worker, receive, send
 
 ENVIRONMENT = "PUBLISH_PDF_RUNS"  # "0": lay the whole book out as one document (the default: run by run)
 
@@ -89,7 +89,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
     # A cold build of a book worth the workers starts them now, so that they load WeasyPrint
     # while this process makes the sources (~1 s of each build's start).
     text = sum(len(article.html) for article in book.rendered)  # most of what is laid out
-    early = jobs if jobs > 1 and not known and text >= WORKERS_FROM else 0
+    early = jobs - 1 if jobs > 1 and not known and text >= WORKERS_FROM else 0  # and this process
     pool = _Pool(jobs, progress, bodies, early)
     try:
         bleed = "print" in wanted
@@ -190,7 +190,7 @@ class _Pool:
         self.bodies = dict(bodies or {})  # content key → the key its body was laid out at (the last build)
         self.moved: set[int] = set()  # the runs moved, not laid out again (furniture.py)
         self.local: Worker | None = None
-        self.workers: list[subprocess.Popen] = []
+        self.workers: list[Any] = []  # worker processes (subprocess.Popen) and at most one InProcess
         self.held: dict[subprocess.Popen, set[int]] = {}  # a worker → the runs sent to it, not done
         self.messages: queue.Queue = queue.Queue()
         self.laid_out: set[int] = set()  # the runs laid out (the others came from the cache)
@@ -262,7 +262,9 @@ class _Pool:
                 if self.jobs == 1 or (here and not task.deferred and not self.workers):
                     self.laid_out.add(index)
                     self._say(index, count)
-                    result = self._worker().run(task, lambda i, n: None)
+                    local = self._worker()
+                    with BATON:
+                        result = local.run(task, lambda i, n: None)
                     results[index], pages[index] = result, result.pages
                     pending.remove(index)
                     dispatched = True
@@ -311,8 +313,10 @@ class _Pool:
             return None
         if self.progress:
             self.progress(f"moving part {index + 1}: its page numbers")
+        local = self._worker()
         try:
-            moved = self._worker().moved(body, empty, key, start)
+            with BATON:
+                moved = local.moved(body, empty, key, start)
         except Unmovable:
             return None
         self.moved.add(index)
@@ -324,10 +328,11 @@ class _Pool:
 
     def _worker(self) -> Worker:
         if self.local is None:
-            self.local = Worker(self.context)
+            with BATON:  # an InProcess worker's runs may be computing
+                self.local = Worker(self.context)
         return self.local
 
-    def _free_worker(self, waiting: dict[int, subprocess.Popen]) -> subprocess.Popen | None:
+    def _free_worker(self, waiting: dict[int, Any]) -> Any:
         """A worker with nothing to do, else a new one (up to `jobs`), else one whose runs all
         wait for their start (runwork.HELD at most): it lays the next run out meanwhile."""
         from .runwork import HELD
@@ -336,9 +341,14 @@ class _Pool:
         if idle:
             return idle[0]
         if len(self.workers) < self.jobs:
-            process = self._spawn()
-            self._enlist(process)
-            return process
+            # Worker processes, and this process as the last (with -j 2: one process and this).
+            if len(self.workers) < self.jobs - 1 or any(isinstance(w, InProcess) for w in self.workers):
+                process = self._spawn()
+                self._enlist(process)
+                return process
+            here = InProcess(self._worker())
+            self._listened(here)
+            return here
         waiting_only = [worker for worker in self.workers if len(self.held[worker]) < HELD
                         and all(index in waiting for index in self.held[worker])]
         return min(waiting_only, key=lambda worker: len(self.held[worker]), default=None)
@@ -350,7 +360,10 @@ class _Pool:
 
     def _enlist(self, process: subprocess.Popen) -> None:
         """A worker told the context and listened to; idle."""
-        send(_pipe(process.stdin), self.context)
+        send(_pipe(process.stdin), self.context.slim())
+        self._listened(process)
+
+    def _listened(self, process: Any) -> None:
         self.workers.append(process)
         self.held[process] = set()
         threading.Thread(target=self._listen, args=(process,), daemon=True).start()
@@ -368,7 +381,7 @@ class _Pool:
     def close(self) -> None:
         for process in self.started + self.workers:
             try:
-                process.stdin.close()  # type: ignore[union-attr]
+                process.stdin.close()
             except OSError:
                 pass
         for process in self.started + self.workers:

@@ -46,6 +46,16 @@ class Context:
     modified: Any  # datetime
     directory: Path  # the run cache
 
+    def slim(self) -> Context:
+        """What a worker process is sent: without the book's whole HTML and its articles' (the
+        runs bring theirs; a worker needs the articles' names). For the 655-page book the whole
+        context pickled is 11.7 MB, 8.1 million characters of it the book's HTML."""
+        import dataclasses
+
+        rendered = tuple(dataclasses.replace(article, html="") for article in self.book.rendered)
+        book = dataclasses.replace(self.book, rendered=rendered)
+        return dataclasses.replace(self, book=book, sources=dataclasses.replace(self.sources, html=""))
+
 
 @dataclass(frozen=True)
 class Task:
@@ -172,38 +182,42 @@ def receive(stream: IO[bytes]) -> Any:
     return pickle.loads(data)  # from our own parent process, never from a file
 
 
+# One run computes at a time in a process (its workers' threads and the pool's own runs):
+# WeasyPrint, Pango and the engine extensions' patches are not thread-safe, and a run's bytes do
+# not depend on when it ran.
+BATON = threading.Lock()
+
+
 def main() -> None:
     one_arena()  # the runs' threads take turns (the baton): one arena, no memory kept in others
+    inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing else may write into the pipe
     try:
-        _serve()
+        serve(inbox, outbox, Worker(receive(inbox)), _gone)
     except (KeyboardInterrupt, BrokenPipeError, EOFError):
         # Ctrl-C reaches the whole process group, and the parent, interrupted too, stops
         # listening: it reports the interruption and cleans up; a worker only stops.
-        sys.stderr.flush()
-        os._exit(130)
+        _gone()
 
 
-def _serve() -> None:
-    """Tasks from the parent, each run in a thread of its own that holds the baton while it
+def _gone() -> NoReturn:
+    """The parent stopped listening (interrupted): a worker process only stops."""
+    sys.stderr.flush()
+    os._exit(130)
+
+
+def serve(inbox: IO[bytes], outbox: IO[bytes], worker: Worker, gone: Callable[[], NoReturn]) -> None:
+    """Tasks from `inbox`, each run in a thread of its own that holds the baton while it
     computes: a deferred run waiting for its start gives the baton up, so that the process lays
     the next run out meanwhile instead of sitting idle (a worker of a cold x10 build waited
-    12-17 s of 73 so). One thread computes at a time: WeasyPrint, Pango and the engine
-    extensions' patches are not thread-safe, and a run's bytes do not depend on when it ran."""
-    inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing else may write into the pipe
-    worker = Worker(receive(inbox))
-    baton, sending = threading.Lock(), threading.Lock()
+    12-17 s of 73 so). `gone` stops when the other end stops listening."""
+    baton, sending = BATON, threading.Lock()
     starts: dict[int, queue.Queue] = {}  # a run's index → its ("start", index, start, key), once sent
     threads: list[threading.Thread] = []
 
     def say(message: Any) -> None:
         with sending:
             send(outbox, message)
-
-    def gone() -> NoReturn:
-        """The parent stopped listening (interrupted): stop as main() does."""
-        sys.stderr.flush()
-        os._exit(130)
 
     def run(task: Task) -> None:
         def settle() -> tuple[int, str]:
@@ -249,6 +263,48 @@ def _serve() -> None:
             threads.append(thread)
     for thread in threads:
         thread.join()
+
+
+class InProcess:
+    """A worker in this process, beside the worker processes: threads serving the same pipes,
+    which the pool uses as it uses a process's (stdin, stdout, poll, wait). With -j 2 the PDF
+    job lays runs out itself instead of waiting on two worker processes: on the 655-page book
+    a worker process holds ~90 MB before its first run and ~200 MB after (WeasyPrint, fonts,
+    stylesheets, Pango's caches), one fewer of them is that much less memory."""
+
+    def __init__(self, worker: Worker) -> None:
+        inbox, stdin = os.pipe()
+        stdout, outbox = os.pipe()
+        self.stdin, self.stdout = os.fdopen(stdin, "wb"), os.fdopen(stdout, "rb")
+        self.returncode: int | None = None
+        self._thread = threading.Thread(target=self._serve, args=(worker, os.fdopen(inbox, "rb"),
+                                                                  os.fdopen(outbox, "wb")),
+                                        name="layout worker", daemon=True)
+        self._thread.start()
+
+    def _serve(self, worker: Worker, inbox: IO[bytes], outbox: IO[bytes]) -> None:
+        try:
+            serve(inbox, outbox, worker, _stop_thread)
+        finally:
+            self.returncode = 0  # before the pipe closes: the pool's listener sees a worker that ended
+            inbox.close()
+            outbox.close()
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        """Done at once unless a run is being computed (an interrupted build does not wait for it:
+        its thread dies with the process, a cache entry is written whole or not at all)."""
+        self._thread.join(timeout=0 if timeout is None else min(timeout, 0.1))
+        return self.returncode
+
+    def kill(self) -> None:
+        pass  # a thread cannot be stopped from outside; it is a daemon
+
+
+def _stop_thread() -> NoReturn:
+    raise SystemExit  # ends this thread of the process, silently
 
 
 if __name__ == "__main__":

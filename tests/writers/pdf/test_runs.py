@@ -154,9 +154,21 @@ def test_split_gives_back_the_whole_html(tmp_path):
 def test_the_assembled_pdfs_are_the_whole_layout_page_by_page(tmp_path, case, monkeypatch):
     project = _recto(tmp_path) if case == "recto" else copy_case(case, tmp_path)
     layout, whole = _whole(project)
+    kinds: list[str] = []
     if case == "magazine":  # small: laid out in workers all the same, to check them
         monkeypatch.setattr(runbuild, "WORKERS_FROM", 0)
+        spawn, here = runbuild._Pool._spawn, runbuild.InProcess
+        monkeypatch.setattr(runbuild._Pool, "_spawn", staticmethod(lambda: kinds.append("process") or spawn()))
+
+        class Counted(here):  # type: ignore[misc, valid-type]
+            def __init__(self, worker):
+                kinds.append("this process")
+                super().__init__(worker)
+
+        monkeypatch.setattr(runbuild, "InProcess", Counted)
     outcome = _runs(project, tmp_path / "cache", jobs=2 if case == "magazine" else 1)
+    if case == "magazine":  # -j 2: one worker process, and this process laying runs out beside it
+        assert kinds == ["process", "this process"]
     assert outcome.runs >= 3 and outcome.pages == layout.pages
     assert outcome.marks == layout.marks  # the EPUB's page-list
     for variant in BOTH:
