@@ -67,19 +67,20 @@ def _drawn(formulas: list[str], text_font: Path | None) -> list[str]:
     if not forked.available():
         return [_draw(mathml, text_font) for mathml in formulas]
     parts = [formulas[0::2], formulas[1::2]] if len(formulas) >= SHARED_FROM else [formulas]
+
     def drawing(part: list[str]) -> Callable[[], list[str]]:
         return lambda: [_draw(mathml, text_font) for mathml in part]
 
-    waiting = [forked.start(drawing(part)) for part in parts]
+    waiting = [forked.start(drawing(part)) for part in parts]  # all started before any is awaited
     done: list[list[str]] = []
     for part, wait in zip(parts, waiting):
         try:
             done.append(wait())
         except forked.Failed:
             done.append([_draw(mathml, text_font) for mathml in part])
-    drawn = [""] * len(formulas)
     if len(done) == 1:
         return done[0]
+    drawn = [""] * len(formulas)
     drawn[0::2], drawn[1::2] = done
     return drawn
 

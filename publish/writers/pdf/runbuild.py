@@ -191,7 +191,7 @@ class _Pool:
         self.moved: set[int] = set()  # the runs moved, not laid out again (furniture.py)
         self.local: Worker | None = None
         self.workers: list[Any] = []  # worker processes (subprocess.Popen) and at most one InProcess
-        self.held: dict[subprocess.Popen, set[int]] = {}  # a worker → the runs sent to it, not done
+        self.held: dict[Any, set[int]] = {}  # a worker → the runs sent to it, not done
         self.messages: queue.Queue = queue.Queue()
         self.laid_out: set[int] = set()  # the runs laid out (the others came from the cache)
         self.contents: list[str] = []  # the content keys of the runs of the last lay_out
