@@ -75,6 +75,17 @@ def test_admonitions_tabs_and_attribute_lists(html):
     assert "!!!" not in page and "===" not in page and "{ width" not in page and "{ #custom-id" not in page
 
 
+def test_code_is_highlighted_without_spans_for_plain_tokens(html):
+    page = html["constructs"]
+    code = page[page.index('<pre class="code" data-lang="cpp">'):]
+    code = code[:code.index("</pre>")]
+    assert '<span class="kt">int</span>' in code and '<span class="k">return</span>' in code, "keywords marked"
+    assert '<span class="mi">-1</span>' in code, "numbers marked"
+    assert not re.search(r'<span class="(?:n|nx|p|w)">', page), "names, punctuation and spaces are plain text"
+    assert re.sub(r"<[^>]+>", "", code).replace("&amp;", "&") == (
+        "int binarySearch(vector&lt;int&gt; &nums, int target) { return -1; }\n"), "the code's text is whole"
+
+
 def test_captions_from_alt_text_and_html_images_as_figures(html):
     page = html["constructs"]
     assert '<span class="figure-label">图1</span><span class="caption">数组的定义与存储方式</span>' in page

@@ -38,6 +38,11 @@ from .ruby import RubyRules
 from .state import RenderState
 
 _FORMATTER = HtmlFormatter(nowrap=True)
+# Tokens that neither our themes nor Pygments' own styles mark (names, punctuation, white
+# space) are left as text, not wrapped in a span each: they were 60% of a code-heavy chapter's
+# elements, and every element costs the PDF's layout a computed style (~100 MB for one
+# 24-page chapter of hello-algo). The nowrap formatter's spans hold escaped text only.
+_PLAIN = re.compile(r'<span class="(?:n|nx|p|w)">([^<]*)</span>')
 
 
 class Renderer(FigureRules, NoteRules, BlockRules, HtmlRules, RubyRules):
@@ -194,7 +199,8 @@ class Renderer(FigureRules, NoteRules, BlockRules, HtmlRules, RubyRules):
                 state.report.add(codes.UNKNOWN_LANGUAGE, f"unknown code language '{language}': not highlighted",
                                  state.article.path, state.line(token))
             else:
-                return _code_block(highlight(code, lexer, _FORMATTER), f' data-lang="{escape(language)}"')
+                marked = _PLAIN.sub(r"\1", highlight(code, lexer, _FORMATTER))
+                return _code_block(marked, f' data-lang="{escape(language)}"')
         return _code_block(escape(code, quote=False), "")
 
     def _paragraph_open(self, tokens, idx, options, env) -> str:

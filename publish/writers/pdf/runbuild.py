@@ -102,6 +102,9 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
             split = runs.split(src.html)
         except ValueError:  # a theme's own print template, without the blocks a run starts with
             return Whole("a print template without the top-level blocks runs start at (runs.py)")
+        # The runs have their own copies now: the whole HTML (16 MB for the 655-page book) is
+        # not kept through the layout.
+        src = type(src)("", src.css, src.files, src.bleed)
         identity = (str(modified), book.publication.identifier, f"bleed={bleed}", "\n".join(src.css))
         pool.begin(Context(book, src, wanted, modified, directory))
         for _ in range(4):  # the 目录 laid out again at most thrice
