@@ -30,6 +30,7 @@ from . import (
     grid,
     justify,
     leaders,
+    linememo,
     math,
     pagerefs,
     pagestyles,
@@ -176,7 +177,8 @@ def install_extensions() -> None:
     pngs.install()  # PNGs into the PDF as they are, not decoded and re-encoded
     pagerefs.install()  # a tagged PDF written in linear time
     pagestyles.install()  # and page styles computed in it
-    grid.install()  # body lines on the frame grid
+    linememo.install()  # a line laid out once a page's columns, not once a balancing pass
+    grid.install()  # body lines on the frame grid (after linememo: it moves lines before)
     columns.install()  # columns laid out once, not measured and laid out again
     spanners.install()  # blocks across the columns kept at a page break
     leaders.install()  # a 目录's dotted leader drawn once a line, not once a dot
