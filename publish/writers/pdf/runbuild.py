@@ -35,11 +35,7 @@ ENVIRONMENT = "PUBLISH_PDF_RUNS"  # "0": lay the whole book out as one document 
 # The characters of HTML to lay out from which worker processes pay for their start (~1.5 s
 # each): the sample has 50 times as much, a test case a tenth of it.
 WORKERS_FROM = 40_000
-
-
-# The runs laid out in a build up to which a large book's second variant is still joined in
-# a forked copy (an edit's build: what the layout left in this process is small).
-FORKED_JOIN_RUNS = 4
+FORKED_JOIN_RUNS = 4  # runs laid out (an edit) up to which a large book's variants join side by side
 
 
 def enabled() -> bool:
@@ -153,10 +149,9 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
 
         # With -j 2, a variant other than print (whose preflight needs this process's
         # `unembedded`) is joined in a forked copy of this process while this one joins the
-        # rest: half a second of a small book's edit, two of a 1,200-page one's. Not after a
-        # large book's cold build: this process holds what its layout left (~250 MB for the
-        # 655-page book) and a second join would take as much again, 740 MB over all processes
-        # instead of 530.
+        # rest: 0.5 s of a small book's edit, 2 s of a 1,200-page one's. Not after a large
+        # book's cold build: this process holds what its layout left (~250 MB for the 655-page
+        # book), and a second join as much again took it from 530 to 740 MB over all processes.
         aside = next((v for v in wanted if v != "print"), None) if len(wanted) > 1 else None
         later = None
         small = pages < TRIM_FROM or len(pool.laid_out) <= FORKED_JOIN_RUNS
