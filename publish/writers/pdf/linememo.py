@@ -14,7 +14,7 @@ the one a page ends with, laid out again on the next page), and keeping a copy o
 cost more than it saves. Not kept: a line laid out beside a float, one holding an
 inline block (laid out with the page's remaining space), an absolutely positioned or floated
 box, a footnote call or a running element (marks on the context a copy would not make
-again), or one with a ::first-letter or ::first-line style. Each columns_layout starts
+again), one with a ::first-letter or ::first-line style, or one set right to left. Each columns_layout starts
 empty: content that changes between pages (page counters, a 目录's page numbers when a page
 is made again) is never served from an earlier page.
 """
@@ -81,7 +81,8 @@ def install() -> None:
     def get_next_linebox(context, linebox, position_y, bottom_space, skip_stack, containing_block,
                          absolute_boxes, fixed_boxes, first_letter_style, first_line_style):
         lines = _lines.get()
-        if lines is None or context.excluded_shapes or first_letter_style or first_line_style:
+        if (lines is None or context.excluded_shapes or first_letter_style or first_line_style
+                or containing_block.style["direction"] == "rtl"):  # as columns.py: not tried right to left
             return stock_line(context, linebox, position_y, bottom_space, skip_stack, containing_block,
                               absolute_boxes, fixed_boxes, first_letter_style, first_line_style)
         key = (id(linebox), repr(skip_stack), containing_block.width, linebox.text_indent)

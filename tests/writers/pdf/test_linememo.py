@@ -50,6 +50,7 @@ CASES = {
     "inline-block": _html("<div class='cols'>" + _paragraphs(9, "<span class='box'></span>") + "</div>"),
     "footnote": _html("<div class='cols'>" + _paragraphs(9, "<span class='note'>脚注的文字。</span>") + "</div>"),
     "first-letter": _html("<div class='cols'>" + _paragraphs(9).replace("<p ", "<p class='first' ") + "</div>"),
+    "right-to-left": _html("<div class='cols' dir='rtl'>" + _paragraphs(9) + "</div>"),
     "page-numbers": _html("<div class='cols toc'>" + "".join(
         f"<p><a href='#p{i}'>第 {i} 段</a></p>" for i in range(12)) + "</div><div class='cols'>"
         + _paragraphs(14) + "</div>"),
