@@ -1,4 +1,4 @@
-"""A line of text laid out once a page, not once a pass (an engine extension).
+"""A line of text laid out once a page's columns, not once a pass (an engine extension).
 
 WeasyPrint 70 finds a page's columns by laying their content out again and again: at the full
 height, then, to balance the last page of an article, at growing heights, and each column's
@@ -14,9 +14,9 @@ the one a page ends with, laid out again on the next page), and keeping a copy o
 cost more than it saves. Not kept: a line laid out beside a float, one holding an
 inline block (laid out with the page's remaining space), an absolutely positioned or floated
 box, a footnote call or a running element (marks on the context a copy would not make
-again), one with a ::first-letter or ::first-line style, or one set right to left. Each columns_layout starts
-empty: content that changes between pages (page counters, a 目录's page numbers when a page
-is made again) is never served from an earlier page.
+again), one with a ::first-letter or ::first-line style, or one set right to left. Each
+columns_layout starts empty: content that changes between pages (page counters, a 目录's page
+numbers when a page is made again) is never served from an earlier page.
 """
 
 from __future__ import annotations

@@ -166,7 +166,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
                 subsets.used |= used
             else:
                 pdf = joined(variant)
-            if variant != wanted[-1]:  # after the last, the job process gives memory back (make/jobs.py)
+            if variant != wanted[-1] or jobs == 1:  # else the job's process gives back after it (make/jobs.py)
                 given_back(pages)
             if variant == "print":
                 from . import preflight
