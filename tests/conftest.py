@@ -27,6 +27,14 @@ def run_publish(*args: str, cwd: Path | None = None, env: dict | None = None) ->
                           env=env, timeout=900)
 
 
+def run_script(script: str, *args: str, stdin: str = "") -> dict:
+    """The JSON that `script` prints, run in a fresh Python process: an engine patch installed
+    there, or not, never in the test's own process."""
+    done = subprocess.run([sys.executable, "-c", script, *args], input=stdin, capture_output=True, text=True,
+                          check=True)
+    return json.loads(done.stdout)
+
+
 @pytest.fixture(scope="session")
 def basic_build(tmp_path_factory) -> Path:
     """The `basic` fixture (every construct) built end to end: EPUB, screen PDF, print PDF."""

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -95,7 +95,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
     try:
         bleed = "print" in wanted
         src = sources(book, theme, report, bleed, cache)
-        src = type(src)(src.html, runs.toc_css(src.css), src.files, src.bleed)
+        src = replace(src, css=runs.toc_css(src.css))
         whole = runs.needs_whole_book(src.css)
         if whole is not None:
             return Whole(f"the stylesheets use {whole}")
@@ -105,7 +105,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
             return Whole("a print template without the top-level blocks runs start at (runs.py)")
         # The runs have their own copies now: the whole HTML (16 MB for the 655-page book) is
         # not kept through the layout.
-        src = type(src)("", src.css, src.files, src.bleed)
+        src = replace(src, html="")
         identity = (str(modified), book.publication.identifier, f"bleed={bleed}", "\n".join(src.css))
         pool.begin(Context(book, src, wanted, modified, directory))
         for _ in range(4):  # the 目录 laid out again at most thrice

@@ -5,11 +5,8 @@ float, a figure across the columns, an absolutely positioned box and a block tha
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
+from conftest import run_script
 
 _SCRIPT = r"""
 import json, sys
@@ -59,9 +56,7 @@ CASES = {
 
 
 def _render(html: str, mode: str) -> dict:
-    result = subprocess.run([sys.executable, "-c", _SCRIPT, mode], input=html, capture_output=True,
-                            text=True, check=True)
-    return json.loads(result.stdout)
+    return run_script(_SCRIPT, mode, stdin=html)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

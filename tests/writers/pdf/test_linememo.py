@@ -5,11 +5,8 @@ inline block or a footnote call, a ::first-letter, page numbers that settle on a
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
+from conftest import run_script
 
 _SCRIPT = r"""
 import json, sys
@@ -58,9 +55,7 @@ CASES = {
 
 
 def _render(html: str, mode: str) -> dict:
-    result = subprocess.run([sys.executable, "-c", _SCRIPT, mode], input=html, capture_output=True,
-                            text=True, check=True)
-    return json.loads(result.stdout)
+    return run_script(_SCRIPT, mode, stdin=html)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -111,8 +106,6 @@ sys.stdout.write(json.dumps({"wrong": wrong, "counts": linememo.counts}))
 def test_lines_it_must_not_copy_are_laid_out_each_time(case):
     """No line beside a float, holding an inline block or a footnote call, or with a
     ::first-letter is served from a copy (and the other lines still are)."""
-    result = subprocess.run([sys.executable, "-c", _WATCH], input=CASES[case], capture_output=True,
-                            text=True, check=True)
-    found = json.loads(result.stdout)
+    found = run_script(_WATCH, stdin=CASES[case])
     assert found["wrong"] == []
     assert found["counts"][0] > 0

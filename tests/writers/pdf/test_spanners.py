@@ -4,9 +4,7 @@ by stock WeasyPrint too (in a subprocess, unpatched), to show the fix is still n
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+from conftest import run_script
 
 _SCRIPT = r"""
 import json, sys
@@ -58,9 +56,7 @@ BROKEN = _html("12pt", "<div class='cols'>" + "<p>" + "Some text in columns. " *
 
 
 def _render(html: str, mode: str) -> dict:
-    result = subprocess.run([sys.executable, "-c", _SCRIPT, mode], input=html, capture_output=True,
-                            text=True, check=True)
-    return json.loads(result.stdout)
+    return run_script(_SCRIPT, mode, stdin=html)
 
 
 def test_a_spanner_after_columns_balanced_to_the_page_bottom_is_kept():

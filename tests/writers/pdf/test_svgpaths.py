@@ -4,9 +4,7 @@ paths drawn again taken from what was kept."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+from conftest import run_script
 
 _SCRIPT = r"""
 import json, sys
@@ -40,9 +38,7 @@ HTML = ("<html><head><style>@page { size: 100mm 80mm; margin: 5mm } div { height
 
 
 def _render(mode: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", _SCRIPT, mode], input=HTML.encode(), capture_output=True,
-                          check=True)
-    return json.loads(done.stdout)
+    return run_script(_SCRIPT, mode, stdin=HTML)
 
 
 def test_paths_drawn_again_give_the_bytes_stock_weasyprint_gives():
