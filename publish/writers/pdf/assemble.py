@@ -18,15 +18,17 @@ identifier: the same runs make the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from .fontmerge import Subsetter, merge_fonts, subset
 from .fontmerge import unembedded as unembedded_fonts
+from .fromprint import as_screen, copied
 from .runs import RunResult
 
 
@@ -39,6 +41,42 @@ def assemble(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunRes
     without an embedded program (for the preflight: reading them from the PDF written took
     2 s on a 650-page book); `memo` keeps the faces' merged widths and ToUnicode entries for
     the next variant (the same runs' fonts: parsing them is half a second of an edit)."""
+    with _joined(parts, results, originals, subsetter, variant, unembedded, memo) as (base, _):
+        return _saved(base, str(base.pdf_version))
+
+
+def derivable(results: Sequence[RunResult]) -> bool:
+    """Whether the screen PDF can be made from the joined print PDF (`both`): every run's
+    screen PDF is its print PDF's painting (an RGB output intent: variants.py)."""
+    return all(result.screen_replaces is not None for result in results)
+
+
+def both(print_parts: Sequence[tuple[Path, Path | None]], screen_parts: Sequence[tuple[Path, Path | None]],
+         results: Sequence[RunResult], originals: Mapping[str, Path], subsetter: Subsetter | None = None,
+         unembedded: list[str] | None = None) -> Generator[tuple[str, bytes], None, None]:
+    """The print PDF joined (as `assemble`), then the screen PDF made from it in place
+    (fromprint.py; the runs must be `derivable`): ("print", bytes), then ("screen", bytes)."""
+    with _joined(print_parts, results, originals, subsetter, "print", unembedded, None) as (base, join):
+        yield "print", _saved(base, str(base.pdf_version))
+        images = [(screen_parts[run][0], number, target) for run, number, target in join.images]
+        version = as_screen(base, join.cropped, images, screen_parts[0][0])
+        yield "screen", _saved(base, version)
+
+
+def _saved(base, version: str) -> bytes:
+    import pikepdf
+
+    out = io.BytesIO()
+    base.save(out, deterministic_id=True, compress_streams=True, recompress_flate=False,
+              object_stream_mode=pikepdf.ObjectStreamMode.generate, min_version=version)
+    return out.getvalue()
+
+
+@contextlib.contextmanager
+def _joined(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunResult], originals: Mapping[str, Path],
+            subsetter: Subsetter | None, variant: str, unembedded: list[str] | None,
+            memo: dict | None) -> Iterator[tuple[Any, _Join]]:
+    """The runs joined into the first run's PDF (open within the block), and what the join kept."""
     import pikepdf
 
     base = pikepdf.open(parts[0][0])
@@ -50,7 +88,7 @@ def assemble(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunRes
             # file without it. The same bytes; the real book's screen join 423 → 220 MB.
             source = base if index == 0 else pikepdf.open(body)
             try:
-                join.add(source, furniture, result, offset)
+                join.add(source, furniture, result, offset, index)
             finally:
                 if source is not base:
                     source.close()
@@ -60,10 +98,7 @@ def assemble(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunRes
         fonts = merge_fonts(base, results, originals, subsetter or subset, {} if memo is None else memo)
         if unembedded is not None:
             unembedded.extend(unembedded_fonts(fonts))
-        out = io.BytesIO()
-        base.save(out, deterministic_id=True, compress_streams=True, recompress_flate=False,
-                  object_stream_mode=pikepdf.ObjectStreamMode.generate, min_version=base.pdf_version)
-        return out.getvalue()
+        yield base, join
     finally:
         base.close()
 
@@ -83,10 +118,22 @@ class _Join:
         self.root = base.Root.get("/StructTreeRoot")
         self.document: Any = self.root.K[0] if self.root is not None else None
         self.shared = (base.make_stream(b"q\n"), base.make_stream(b"\nQ\n"))  # by the pages
+        # For the screen PDF made from this one (fromprint.py): per page, whether its first
+        # content stream is the crop marks; the images whose screen copies replace them (the
+        # run, the object's number in its PDFs, its copy here).
+        self.cropped: list[bool] = []
+        self.images: list[tuple[int, int, Any]] = []
 
-    def add(self, source, furniture: Path | None, result: RunResult, offset: int) -> None:
+    def add(self, source, furniture: Path | None, result: RunResult, offset: int, run: int) -> None:
         import pikepdf
 
+        if self.marked:  # a print run's pages: [the marks, the body] (variants.py)
+            self.cropped += [isinstance(page.obj.Contents, pikepdf.Array) and len(page.obj.Contents) > 1
+                             for page in source.pages]
+        for number in result.screen_replaces or ():
+            # The copy made with the pages (qpdf copies an object of a source once), or a new one.
+            self.images.append((run, number, self.base.copy_foreign(source.get_object(number, 0))
+                                if source is not self.base else source.get_object(number, 0)))
         if source is not self.base:
             with warnings.catch_warnings():
                 # The named destinations are joined below (_destinations).
@@ -129,8 +176,8 @@ class _Join:
             return
         # One copy of the indirect objects each (what they refer to comes along, mapped to the
         # pages already copied).
-        source_document = _copied(base, source, source_root.K[0])
-        tree = _copied(base, source, source_root.ParentTree)
+        source_document = copied(base, source, source_root.K[0])
+        tree = copied(base, source, source_root.ParentTree)
         for kid in source_document.K:
             if isinstance(kid, pikepdf.Dictionary):
                 kid.P = self.document
@@ -155,7 +202,7 @@ class _Join:
         dests = tree.get("/Dests") if tree is not None else None
         if dests is None:
             return
-        entries = _copied(self.base, source, dests.Names)
+        entries = copied(self.base, source, dests.Names)
         moves = self.moves
         for i in range(0, len(entries), 2):
             target = entries[i + 1]
@@ -205,20 +252,6 @@ def _furnished(base, furnishing, result: RunResult, offset: int, marked: bool, s
         page.obj.Contents = pikepdf.Array(kept + body + [
             base.make_stream(b"q /Artifact BMC " + str(name).encode() + b" Do EMC Q\n")])
     return moves
-
-
-def _copied(base, source, item):
-    """`item` of `source` in `base` (pikepdf copies only indirect objects: direct ones are
-    rebuilt around the copies of what they refer to)."""
-    import pikepdf
-
-    if source is base:
-        return item
-    if isinstance(item, (pikepdf.Array, pikepdf.Dictionary, pikepdf.Stream)):
-        # A direct object is made indirect in the source first (which is never saved): one
-        # copy in qpdf instead of one per element.
-        return base.copy_foreign(item if item.is_indirect else source.make_indirect(item))
-    return item
 
 
 def _renumber_annotation(value, old: int, new: int) -> None:

@@ -230,9 +230,10 @@ def screen() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def for_screen(pdf: Any) -> Iterator[None]:
+def for_screen(pdf: Any) -> Iterator[list[int]]:
     """Within the block, the painting's image objects are the screen PDF's copies (a painting
-    shared by both variants: variants.write_screen); then the print ones again."""
+    shared by both variants: variants.write_screen); then the print ones again. Yields the
+    numbers of the objects replaced (assemble.py swaps the same ones in the joined PDF)."""
     swapped = []
     count = len(pdf.objects)
     try:
@@ -247,7 +248,7 @@ def for_screen(pdf: Any) -> Iterator[None]:
             fresh.number, fresh.generation = number, 0
             swapped.append((number, pdf.objects[number]))
             pdf.objects[number] = fresh
-        yield
+        yield [number for number, _ in swapped]
     finally:
         for number, original in swapped:
             pdf.objects[number] = original

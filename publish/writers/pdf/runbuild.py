@@ -18,7 +18,7 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -35,7 +35,6 @@ ENVIRONMENT = "PUBLISH_PDF_RUNS"  # "0": lay the whole book out as one document 
 # The characters of HTML to lay out from which worker processes pay for their start (~1.5 s
 # each): the sample has 50 times as much, a test case a tenth of it.
 WORKERS_FROM = 40_000
-FORKED_JOIN_RUNS = 4  # runs laid out (an edit) up to which a large book's variants join side by side
 
 
 def enabled() -> bool:
@@ -130,8 +129,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
     contents = list(pool.contents)
 
     def finish(report: Report) -> Iterator[tuple[str, bytes]]:
-        from . import forked
-        from .assemble import TRIM_FROM, assemble, given_back
+        from . import assemble
 
         originals = runs.originals(book.faces)
         subsets = runcache.Subsets(directory)
@@ -139,35 +137,31 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
         fonts: dict = {}  # the faces' merged widths, parsed once for both variants
         pages = sum(r.pages for r in results)
 
-        def joined(variant: str, subsets: runcache.Subsets = subsets) -> bytes:
-            return assemble([runcache.parts(directory, r, variant) for r in results], results, originals,
-                            subsets, variant, unembedded if variant == "print" else None, fonts)
+        def parts(variant: str) -> list[tuple[Path, Path | None]]:
+            return [runcache.parts(directory, r, variant) for r in results]
 
-        def apart(variant: str) -> tuple[bytes, set[str]]:
-            mine = runcache.Subsets(directory)
-            return joined(variant, mine), mine.used
-
-        # With -j 2, a variant other than print (whose preflight needs this process's
-        # `unembedded`) is joined in a forked copy of this process while this one joins the
-        # rest: 0.5 s of a small book's edit, 2 s of a 1,200-page one's. Not after a large
-        # book's cold build: this process holds what its layout left (~250 MB for the 655-page
-        # book), and a second join as much again took it from 530 to 740 MB over all processes.
-        aside = next((v for v in wanted if v != "print"), None) if len(wanted) > 1 else None
-        later = None
-        small = pages < TRIM_FROM or len(pool.laid_out) <= FORKED_JOIN_RUNS
-        if aside and jobs > 1 and small and forked.available():
-            later = forked.start(lambda: apart(aside))
+        # Both variants: the screen PDF made from the joined print PDF, not joined again (fromprint.py).
+        derived = wanted == ("print", "screen") and assemble.derivable(results)
+        made: Generator[tuple[str, bytes], None, None]
+        if derived:
+            made = assemble.both(parts("print"), parts("screen"), results, originals, subsets, unembedded)
+        else:
+            made = ((variant, assemble.assemble(parts(variant), results, originals, subsets, variant,
+                                                unembedded if variant == "print" else None, fonts))
+                    for variant in wanted)
         for variant in wanted:
             writing(variant)
             if progress:
-                progress(f"joining {len(results)} runs ({variant})")
-            if later is not None and variant == aside:
-                pdf, used = later()
-                subsets.used |= used
-            else:
-                pdf = joined(variant)
-            if variant != wanted[-1] or jobs == 1:  # else the job's process gives back after it (make/jobs.py)
-                given_back(pages)
+                progress("the screen PDF made from the print PDF" if derived and variant == "screen"
+                         else f"joining {len(results)} runs ({variant})")
+            made_variant, pdf = next(made)
+            assert made_variant == variant
+            if variant == wanted[-1]:
+                made.close()  # the joined PDF closed before its memory is given back
+            # Between two joins, what qpdf took for the first is given back; after the last, the
+            # job's process gives back (make/jobs.py) unless this is the only process (-j 1).
+            if (variant != wanted[-1] and not derived) or (variant == wanted[-1] and jobs == 1):
+                assemble.given_back(pages)
             if variant == "print":
                 from . import preflight
 

@@ -228,6 +228,9 @@ class RunResult:
     furnished: bool = False
     plan: dict[str, Any] | None = None
     dx: tuple[float, ...] = ()
+    # The screen PDF is the print PDF's painting but for these objects (its images' screen
+    # copies: writer.PdfResult.replaces); None: painted on its own (assemble.py joins it apart).
+    screen_replaces: tuple[int, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"key": self.key, "start": self.start, "pages": self.pages, "heights": list(self.heights),
@@ -235,7 +238,8 @@ class RunResult:
                 "anchors": self.anchors,
                 "marks": [[m.label, m.article, m.element, m.offset] for m in self.marks],
                 "diagnostics": [list(d) for d in self.diagnostics], "fonts": self.fonts,
-                "body": self.body, "furnished": self.furnished, "plan": self.plan, "dx": list(self.dx)}
+                "body": self.body, "furnished": self.furnished, "plan": self.plan, "dx": list(self.dx),
+                "screen_replaces": None if self.screen_replaces is None else list(self.screen_replaces)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunResult:
@@ -243,7 +247,8 @@ class RunResult:
                    tuple(tuple((b[0], b[1], (b[2][0], b[2][1]), b[3]) for b in page) for page in data["bookmarks"]),
                    dict(data["anchors"]), tuple(PageMark(*m) for m in data["marks"]),
                    tuple(tuple(d) for d in data["diagnostics"]), data["fonts"],
-                   str(data["body"]), bool(data["furnished"]), data["plan"], tuple(float(v) for v in data["dx"]))
+                   str(data["body"]), bool(data["furnished"]), data["plan"], tuple(float(v) for v in data["dx"]),
+                   None if data.get("screen_replaces") is None else tuple(int(n) for n in data["screen_replaces"]))
 
     def moved(self, key: str, start: int, fonts: dict[str, dict[str, Any]], dx: tuple[float, ...]) -> RunResult:
         """This run's body at `start`, under the furniture made for it there (`fonts`: its fonts)."""
@@ -252,7 +257,7 @@ class RunResult:
                           for page, move in zip(self.bookmarks, dx))
         marks = tuple(PageMark(str(int(m.label) + shift), m.article, m.element, m.offset) for m in self.marks)
         return RunResult(key, start, self.pages, self.heights, bookmarks, self.anchors, marks, self.diagnostics,
-                         {**self.fonts, **fonts}, self.body, True, self.plan, dx)
+                         {**self.fonts, **fonts}, self.body, True, self.plan, dx, self.screen_replaces)
 
 
 def laid_out_meta(document: Any, book: Book, key: str, start: int, report: Report) -> RunResult:

@@ -129,7 +129,8 @@ class Worker:
             give_back()  # the run's layout is freed, and handed back, before the next one is made
         plan = recorder.plan()
         pdfs = {variant: written[variant].data for variant in context.wanted}
-        result = runs.RunResult(**{**meta.__dict__, "fonts": fonts, "plan": plan.to_json() if plan else None})
+        result = runs.RunResult(**{**meta.__dict__, "fonts": fonts, "plan": plan.to_json() if plan else None,
+                                   "screen_replaces": written["screen"].replaces if "screen" in written else None})
         if plan is not None:
             made, found_fonts, dx = self.furnish(plan, task.empty, start, 0)
             pdfs["furniture"] = made

@@ -91,9 +91,10 @@ def write_print(pdf, pages, cmyk: bool = False) -> bytes:
             page_dict.update(boxes)
 
 
-def write_screen(pdf, document) -> bytes:
+def write_screen(pdf, document, replaced: list[int] | None = None) -> bytes:
     """The screen PDF from the same painting: pages cut at the trim, PDF/UA-1 metadata, no
-    output intent. Leaves `pdf` as it was (it can be written as print again)."""
+    output intent. Leaves `pdf` as it was (it can be written as print again). `replaced` gets
+    the numbers of the objects (images) the screen PDF has its own copies of."""
     import pydyf
 
     settings = options(SCREEN_VARIANT)
@@ -113,7 +114,9 @@ def write_screen(pdf, document) -> bytes:
         document.metadata.include_in_pdf(scratch, "ua", 1, conformance=None, compress=True)
         fresh = scratch.objects[-1]
         metadata.stream, metadata.extra, metadata.compress = fresh.stream, fresh.extra, fresh.compress
-        with rasters.for_screen(pdf):  # the screen PDF's copies of the images: sRGB, at a screen's ppi
+        with rasters.for_screen(pdf) as swapped:  # the screen PDF's copies of the images: sRGB, at a screen's ppi
+            if replaced is not None:
+                replaced.extend(swapped)
             return _serialise(pdf, settings["pdf_version"], bool(settings["pdf_identifier"]))
     finally:
         for page, boxes in saved_pages:

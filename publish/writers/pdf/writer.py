@@ -57,6 +57,9 @@ _SRGB = Path(str(__import__("weasyprint").__file__)).parent / "pdf" / "sRGB2014.
 class PdfResult:
     data: bytes
     pages: int
+    # A screen PDF written from the print PDF's painting: the numbers of the print PDF's objects
+    # it replaces (its images' screen copies). None: painted on its own, or not the screen PDF.
+    replaces: tuple[int, ...] | None = None
 
 
 def page_css(pub: Publication, bleed: bool) -> str:
@@ -111,12 +114,16 @@ class Layout:
         (variants.py): the print PDF, then the screen PDF from the same painting."""
         if "print" in wanted and not self.bleed:
             raise ValueError("the print PDF needs a layout with bleed")
+        replaced: list[int] = []
         with few_full_collections():
-            results = self._write(wanted)
-        return {variant: PdfResult(results[variant], self.pages) for variant in wanted}
+            results, shared = self._write(wanted, replaced)
+        return {variant: PdfResult(results[variant], self.pages,
+                                   tuple(replaced) if shared and variant == "screen" else None)
+                for variant in wanted}
 
-    def _write(self, wanted: tuple[str, ...]) -> dict[str, bytes]:
-        results = {}
+    def _write(self, wanted: tuple[str, ...], replaced: list[int]) -> tuple[dict[str, bytes], bool]:
+        """The variants' bytes, and whether the screen PDF's are the print PDF's painting."""
+        results, shared = {}, False
         if "print" in wanted:
             # Reproducible: an XMP DocumentID from the identifier (PDF/X otherwise has a random UUID).
             document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.pub.identifier}#print')}".encode()
@@ -125,11 +132,12 @@ class Layout:
             preflight.painted(painted)  # fonts embedded? (reported by the job, pdf/__init__.py)
             results["print"] = variants.write_print(painted, self.document.pages, cmyk=intent[16:20] == b"CMYK")
             if "screen" in wanted and variants.shares_painting(self.document):
-                results["screen"] = variants.write_screen(painted, self.document)
+                results["screen"] = variants.write_screen(painted, self.document, replaced)
+                shared = True
             del painted
         if "screen" in wanted and "screen" not in results:
             results["screen"] = variants.paint_screen(self.document, self.bleed)
-        return results
+        return results, shared
 
 
 @dataclass(frozen=True)

@@ -183,10 +183,11 @@ def test_the_assembled_pdfs_are_the_whole_layout_page_by_page(tmp_path, case, mo
         assert layout.pages == 9  # blank versos before the articles that would start on one
 
 
-def test_joins_made_side_by_side_are_the_joins_made_one_by_one(tmp_path):
-    """With -j 2 the screen PDF is joined in a forked copy of the process (forked.py): the same
-    bytes, and the same merged fonts left in the cache."""
+def test_runs_laid_out_in_a_worker_make_the_bytes_of_runs_laid_out_here(tmp_path, monkeypatch):
+    """-j 2 (a worker process beside this one) and -j 1: the same bytes, and the same merged
+    fonts left in the cache."""
     project = copy_case("basic", tmp_path)
+    monkeypatch.setattr(runbuild, "WORKERS_FROM", 0)  # a small book is laid out here otherwise
     apart, serial = _runs(project, tmp_path / "apart", jobs=2), _runs(project, tmp_path / "serial", jobs=1)
     assert apart.pdfs == serial.pdfs
     fonts = {cache: sorted(p.name for p in (tmp_path / cache / "pdf-runs").glob("font-*.bin"))
