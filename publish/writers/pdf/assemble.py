@@ -29,6 +29,7 @@ from typing import Any
 from .fontmerge import Subsetter, merge_fonts, subset
 from .fontmerge import unembedded as unembedded_fonts
 from .fromprint import as_screen, copied
+from .profiles import Profiles
 from .runs import RunResult
 
 
@@ -59,7 +60,7 @@ def both(print_parts: Sequence[tuple[Path, Path | None]], screen_parts: Sequence
     with _joined(print_parts, results, originals, subsetter, "print", unembedded, None) as (base, join):
         yield "print", _saved(base, str(base.pdf_version))
         images = [(screen_parts[run][0], number, target) for run, number, target in join.images]
-        version = as_screen(base, join.cropped, images, screen_parts[0][0])
+        version = as_screen(base, join.cropped, images, screen_parts[0][0], join.profiles)
         yield "screen", _saved(base, version)
 
 
@@ -123,6 +124,7 @@ class _Join:
         # run, the object's number in its PDFs, its copy here).
         self.cropped: list[bool] = []
         self.images: list[tuple[int, int, Any]] = []
+        self.profiles = Profiles(base)
 
     def add(self, source, furniture: Path | None, result: RunResult, offset: int, run: int) -> None:
         import pikepdf
@@ -142,6 +144,8 @@ class _Join:
         if furniture is not None:
             with pikepdf.open(furniture) as furnishing:
                 self.moves.update(_furnished(self.base, furnishing, result, offset, self.marked, self.shared))
+        for index in range(offset, offset + len(source.pages)):
+            self.profiles.share(self.base.pages[index].obj.get("/Resources"))
         if self.root is not None:
             self._tags(source, offset)
         self._destinations(source)

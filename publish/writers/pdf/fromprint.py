@@ -15,16 +15,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .profiles import Profiles
+
 # Stream keys pikepdf's Stream.write sets itself.
 _WRITTEN = {"/Length", "/Filter", "/DecodeParms"}
 
 
-def as_screen(base: Any, cropped: Sequence[bool], images: Sequence[tuple[Path, int, Any]], first: Path) -> str:
+def as_screen(base: Any, cropped: Sequence[bool], images: Sequence[tuple[Path, int, Any]], first: Path,
+              profiles: Profiles) -> str:
     """Make the joined print PDF `base` the screen PDF, in place, and return its PDF version.
 
     `cropped`: per page, whether its first content stream is the crop marks; `images`: (the
     run's screen PDF, the object's number there, the print image's copy in `base`); `first`:
-    the first run's screen PDF (its metadata and version are the book's)."""
+    the first run's screen PDF (its metadata and version are the book's); `profiles`: the
+    join's, for the screen images' colour spaces."""
     import pikepdf
 
     for page, marks in zip(base.pages, cropped, strict=True):
@@ -48,10 +52,12 @@ def as_screen(base: Any, cropped: Sequence[bool], images: Sequence[tuple[Path, i
         version = str(screen.pdf_version)
         for number, target in by_run.pop(first, []):
             _replace(base, screen, target, screen.get_object(number, 0))
+            profiles.image(target)
     for path, replaced in by_run.items():
         with pikepdf.open(path) as screen:
             for number, target in replaced:
                 _replace(base, screen, target, screen.get_object(number, 0))
+                profiles.image(target)
     return version
 
 
