@@ -21,7 +21,8 @@ from __future__ import annotations
 import contextlib
 import io
 import warnings
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -35,14 +36,15 @@ from .runs import RunResult
 
 def assemble(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunResult],
              originals: Mapping[str, Path], subsetter: Subsetter | None = None, variant: str = "screen",
-             unembedded: list[str] | None = None, memo: dict | None = None) -> bytes:
+             unembedded: list[str] | None = None, memo: dict | None = None, late: Late | None = None) -> bytes:
     """One PDF of the runs' PDFs `parts` (in book order: a body's PDF in `variant`, and its
     furniture's or None); `originals`: font fingerprint → file; `subsetter` makes a face's
     merged program (default: `subset`, uncached); `unembedded` gets the names of the fonts
     without an embedded program (for the preflight: reading them from the PDF written took
     2 s on a 650-page book); `memo` keeps the faces' merged widths and ToUnicode entries for
-    the next variant (the same runs' fonts: parsing them is half a second of an edit)."""
-    with _joined(parts, results, originals, subsetter, variant, unembedded, memo) as (base, _):
+    the next variant (the same runs' fonts: parsing them is half a second of an edit); `late`:
+    a run joined last."""
+    with _joined(parts, results, originals, subsetter, variant, unembedded, memo, late) as (base, _):
         return _saved(base, str(base.pdf_version))
 
 
@@ -52,15 +54,18 @@ def derivable(results: Sequence[RunResult]) -> bool:
     return all(result.screen_replaces is not None for result in results)
 
 
-def both(print_parts: Sequence[tuple[Path, Path | None]], screen_parts: Sequence[tuple[Path, Path | None]],
-         results: Sequence[RunResult], originals: Mapping[str, Path], subsetter: Subsetter | None = None,
-         unembedded: list[str] | None = None) -> Generator[tuple[str, bytes], None, None]:
-    """The print PDF joined (as `assemble`), then the screen PDF made from it in place
-    (fromprint.py; the runs must be `derivable`): ("print", bytes), then ("screen", bytes)."""
-    with _joined(print_parts, results, originals, subsetter, "print", unembedded, None) as (base, join):
+def both(results: Sequence[RunResult], parts: Callable[[RunResult, str], tuple[Path, Path | None]],
+         originals: Mapping[str, Path], subsetter: Subsetter | None = None, unembedded: list[str] | None = None,
+         late: Late | None = None) -> Generator[tuple[str, bytes], None, None]:
+    """The print PDF joined (as `assemble`; `parts` finds a run's PDFs in a variant), then the
+    screen PDF made from it in place (fromprint.py; the runs must be `derivable`): ("print",
+    bytes), then ("screen", bytes)."""
+    with _joined([parts(result, "print") for result in results], results, originals, subsetter, "print",
+                 unembedded, None, late) as (base, join):
         yield "print", _saved(base, str(base.pdf_version))
-        images = [(screen_parts[run][0], number, target) for run, number, target in join.images]
-        version = as_screen(base, join.cropped, images, screen_parts[0][0], join.profiles)
+        screen = [parts(result, "screen")[0] for result in join.results]
+        images = [(screen[run], number, target) for run, number, target in join.images]
+        version = as_screen(base, join.cropped, images, screen[0], join.profiles)
         yield "screen", _saved(base, version)
 
 
@@ -73,28 +78,60 @@ def _saved(base, version: str) -> bytes:
     return out.getvalue()
 
 
+class Cancelled(Exception):
+    """The late run did not come (`Late`): the join is given up."""
+
+
+@dataclass(frozen=True)
+class Late:
+    """A run joined last, though its pages are not the last (the 目录 laid out again while the
+    others are joined: joins.py): `arrive` waits for its result (None: it will not come), which
+    must have the page count of the one the join was given."""
+
+    index: int
+    arrive: Callable[[], RunResult | None]
+    parts: Callable[[RunResult, str], tuple[Path, Path | None]]  # as `both`'s
+
+
 @contextlib.contextmanager
 def _joined(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunResult], originals: Mapping[str, Path],
             subsetter: Subsetter | None, variant: str, unembedded: list[str] | None,
-            memo: dict | None) -> Iterator[tuple[Any, _Join]]:
+            memo: dict | None, late: Late | None = None) -> Iterator[tuple[Any, _Join]]:
     """The runs joined into the first run's PDF (open within the block), and what the join kept."""
     import pikepdf
 
+    parts, results = list(parts), list(results)
+    offsets = [sum(result.pages for result in results[:index]) for index in range(len(results))]
     base = pikepdf.open(parts[0][0])
     try:
-        join, offset = _Join(base, sum(result.pages for result in results), variant == "print"), 0
-        for index, ((body, furniture), result) in enumerate(zip(parts, results)):
+        join = _Join(base, sum(result.pages for result in results), variant == "print")
+
+        def add(index: int, at: int) -> None:
             # A run at a time, closed once copied: qpdf keeps all it read of an open PDF (a run's
             # tag tree is ~1,400 objects a 5 pages), and the copies read their streams from the
             # file without it. The same bytes; the real book's screen join 423 → 220 MB.
+            (body, furniture), result = parts[index], results[index]
             source = base if index == 0 else pikepdf.open(body)
             try:
-                join.add(source, furniture, result, offset, index)
+                join.add(source, furniture, result, offsets[index], at, index)
             finally:
                 if source is not base:
                     source.close()
-            offset += result.pages
+
+        at = 0
+        for index in range(len(parts)):
+            if late is None or index != late.index:
+                add(index, at)
+                at += results[index].pages
+        if late is not None:
+            result = late.arrive()
+            if result is None:
+                raise Cancelled
+            assert result.pages == results[late.index].pages, "a late run with another page count"
+            parts[late.index], results[late.index] = late.parts(result, variant), result
+            add(late.index, offsets[late.index])
         join.finish()
+        join.results = results
         _outline(base, results)
         fonts = merge_fonts(base, results, originals, subsetter or subset, {} if memo is None else memo)
         if unembedded is not None:
@@ -111,27 +148,36 @@ class _Join:
     def __init__(self, base, total: int, marked: bool) -> None:
         self.base, self.marked = base, marked
         self.moves: dict = {}  # page object → its body's move across, in PDF units
-        # Python lists, made into PDF arrays once: a pikepdf Array grown item by item is slow.
-        self.kids: list = []
-        self.nums: list = []
-        self.annotation_key = total  # the parent tree's keys after the pages': the annotations'
-        self.names: dict[str, Any] = {}
+        # Per run (the runs may come in any order: `Late`), made into PDF arrays once in the
+        # book's order (a pikepdf Array grown item by item is slow).
+        self.total = total  # the parent tree's keys after the pages': the annotations'
+        self.kids: dict[int, list] = {}
+        self.nums: list = []  # the pages' entries: key, value, …
+        self.annotations: dict[int, list[tuple[int, Any]]] = {}  # run → (its own key, value)
+        self.names: dict[int, dict[str, Any]] = {}
+        self.crops: dict[int, list[bool]] = {}
         self.root = base.Root.get("/StructTreeRoot")
         self.document: Any = self.root.K[0] if self.root is not None else None
         self.shared = (base.make_stream(b"q\n"), base.make_stream(b"\nQ\n"))  # by the pages
         # For the screen PDF made from this one (fromprint.py): per page, whether its first
         # content stream is the crop marks; the images whose screen copies replace them (the
         # run, the object's number in its PDFs, its copy here).
-        self.cropped: list[bool] = []
         self.images: list[tuple[int, int, Any]] = []
         self.profiles = Profiles(base)
+        self.results: list[RunResult] = []  # the runs joined, in the book's order (at the end)
 
-    def add(self, source, furniture: Path | None, result: RunResult, offset: int, run: int) -> None:
+    @property
+    def cropped(self) -> list[bool]:
+        return [marks for run in sorted(self.crops) for marks in self.crops[run]]
+
+    def add(self, source, furniture: Path | None, result: RunResult, offset: int, at: int, run: int) -> None:
+        """The run `run` added: its first page is the book's `offset`, and goes where the pages
+        already joined have `at` before it."""
         import pikepdf
 
         if self.marked:  # a print run's pages: [the marks, the body] (variants.py)
-            self.cropped += [isinstance(page.obj.Contents, pikepdf.Array) and len(page.obj.Contents) > 1
-                             for page in source.pages]
+            self.crops[run] = [isinstance(page.obj.Contents, pikepdf.Array) and len(page.obj.Contents) > 1
+                               for page in source.pages]
         for number in result.screen_replaces or ():
             # The copy made with the pages (qpdf copies an object of a source once), or a new one.
             self.images.append((run, number, self.base.copy_foreign(source.get_object(number, 0))
@@ -140,15 +186,19 @@ class _Join:
             with warnings.catch_warnings():
                 # The named destinations are joined below (_destinations).
                 warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", Warning))
-                self.base.pages.extend(source.pages)
+                if at == len(self.base.pages):
+                    self.base.pages.extend(source.pages)
+                else:
+                    for index, page in enumerate(source.pages):
+                        self.base.pages.insert(at + index, page)
         if furniture is not None:
             with pikepdf.open(furniture) as furnishing:
-                self.moves.update(_furnished(self.base, furnishing, result, offset, self.marked, self.shared))
-        for index in range(offset, offset + len(source.pages)):
+                self.moves.update(_furnished(self.base, furnishing, result, offset, at, self.marked, self.shared))
+        for index in range(at, at + len(source.pages)):
             self.profiles.share(self.base.pages[index].obj.get("/Resources"))
         if self.root is not None:
-            self._tags(source, offset)
-        self._destinations(source)
+            self._tags(source, offset, run)
+        self._destinations(source, run)
 
     def finish(self) -> None:
         import pikepdf
@@ -158,18 +208,32 @@ class _Join:
             for index, page in enumerate(base.pages):
                 if "/StructParents" in page.obj:
                     page.obj.StructParents = index
-            self.document.K = pikepdf.Array(self.kids)
-            self.root.ParentTree = base.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(self.nums)))
-            self.root.ParentTreeNextKey = self.annotation_key
-        if self.names:
+            self.document.K = pikepdf.Array([kid for run in sorted(self.kids) for kid in self.kids[run]])
+            # A number tree's keys in ascending order: the pages', then the annotations' in the
+            # book's order.
+            pairs = sorted(zip(self.nums[::2], self.nums[1::2]), key=lambda pair: pair[0])
+            key = self.total
+            for run in sorted(self.annotations):
+                for own, value in self.annotations[run]:
+                    _renumber_annotation(value, own, key)
+                    pairs.append((key, value))
+                    key += 1
+            self.root.ParentTree = base.make_indirect(pikepdf.Dictionary(
+                Nums=pikepdf.Array([item for pair in pairs for item in pair])))
+            self.root.ParentTreeNextKey = key
+        names: dict[str, Any] = {}
+        for run in sorted(self.names):  # the first anchor of a name wins, in the book's order
+            for name, target in self.names[run].items():
+                names.setdefault(name, target)
+        if names:
             flat = pikepdf.Array()
-            for name in sorted(self.names):
-                flat.extend([pikepdf.String(name), self.names[name]])
+            for name in sorted(names):
+                flat.extend([pikepdf.String(name), names[name]])
             if "/Names" not in base.Root:
                 base.Root.Names = pikepdf.Dictionary()
             base.Root.Names.Dests = base.make_indirect(pikepdf.Dictionary(Names=flat))
 
-    def _tags(self, source, offset: int) -> None:
+    def _tags(self, source, offset: int, run: int) -> None:
         """The run's tag tree under the book's Document element; its parent tree renumbered
         (pages by their place in the book, then the annotations)."""
         import pikepdf
@@ -182,22 +246,22 @@ class _Join:
         # pages already copied).
         source_document = copied(base, source, source_root.K[0])
         tree = copied(base, source, source_root.ParentTree)
+        kids = self.kids[run] = []
         for kid in source_document.K:
             if isinstance(kid, pikepdf.Dictionary):
                 kid.P = self.document
-            self.kids.append(kid)
+            kids.append(kid)
         pages = len(source.pages)
         entries = list(tree.Nums)
+        annotations = self.annotations[run] = []
         for i in range(0, len(entries), 2):
             key, value = int(entries[i]), entries[i + 1]
             if key < pages:
                 self.nums += [offset + key, value]
             else:
-                self.nums += [self.annotation_key, value]
-                _renumber_annotation(value, key, self.annotation_key)
-                self.annotation_key += 1
+                annotations.append((key, value))
 
-    def _destinations(self, source) -> None:
+    def _destinations(self, source, run: int) -> None:
         """The run's named destinations, moved with their page's body (the first anchor of a
         name wins), so that links between runs resolve."""
         import pikepdf
@@ -207,17 +271,17 @@ class _Join:
         if dests is None:
             return
         entries = copied(self.base, source, dests.Names)
-        moves = self.moves
+        moves, names = self.moves, self.names.setdefault(run, {})
         for i in range(0, len(entries), 2):
             target = entries[i + 1]
             if moves and isinstance(target, pikepdf.Array) and len(target) > 2 and \
                     target[0].objgen in moves and target[1] == pikepdf.Name.XYZ:
                 target = pikepdf.Array([target[0], target[1], float(target[2]) + moves[target[0].objgen],
                                         *list(target)[3:]])
-            self.names.setdefault(str(entries[i]), target)
+            names.setdefault(str(entries[i]), target)
 
 
-def _furnished(base, furnishing, result: RunResult, offset: int, marked: bool, shared: tuple) -> dict:
+def _furnished(base, furnishing, result: RunResult, offset: int, at: int, marked: bool, shared: tuple) -> dict:
     """A run's margin boxes drawn over its pages (a form XObject each, marked as an artifact:
     running heads and folios are not the text), its body moved across where the page changed
     side (`marked`: the page's first content stream is the crop marks, which stay; `shared`:
@@ -228,7 +292,7 @@ def _furnished(base, furnishing, result: RunResult, offset: int, marked: bool, s
     moves: dict = {}
     opening, closing = shared
     for index, source in enumerate(furnishing.pages):
-        page = base.pages[offset + index]
+        page = base.pages[at + index]
         xobject = source.as_form_xobject()
         xobject.BBox = source.mediabox  # not the trim box qpdf takes: a margin box may reach the bleed
         form = base.copy_foreign(xobject)

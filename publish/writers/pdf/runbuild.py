@@ -18,7 +18,7 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -27,6 +27,7 @@ from ...diagnostics import Diagnostic, PublishError, Report, codes
 from ...model import Book, PageMark
 from ..theme import Theme
 from . import runcache, runs
+from .joins import Joins
 from .runwork import BATON, Context, InProcess, Task, Worker, receive, send
 
 ENVIRONMENT = "PUBLISH_PDF_RUNS"  # "0": lay the whole book out as one document (the default: run by run)
@@ -91,6 +92,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
     text = sum(len(article.html) for article in book.rendered)  # most of what is laid out
     early = jobs - 1 if jobs > 1 and not known and text >= WORKERS_FROM else 0  # and this process
     pool = _Pool(jobs, progress, bodies, early)
+    joins = Joins(book, directory, wanted, jobs, progress, writing)
     try:
         bleed = "print" in wanted
         src = sources(book, theme, report, bleed, cache)
@@ -107,9 +109,18 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
         src = replace(src, html="")
         identity = (str(modified), book.publication.identifier, f"bleed={bleed}", "\n".join(src.css))
         pool.begin(Context(book, src, wanted, modified, directory))
+        toc = next((run.index for run in split.runs if run.toc), -1)
+        results: list[runs.RunResult] = []
         for _ in range(4):  # the 目录 laid out again at most thrice
-            results = pool.lay_out(split, numbers, identity, known)
+            # The 目录 laid out again in a worker process while the others are joined here (joins.py).
+            before = results
+            aside = bool(before) and pool.processes() and joins.begin(before, toc)
+            results = pool.lay_out(split, numbers, identity, known, away=aside)
             found = runs.toc_numbers(split, results)
+            if aside:
+                kept = found == numbers and results[toc].pages == before[toc].pages and all(
+                    new.key == old.key for index, (new, old) in enumerate(zip(results, before)) if index != toc)
+                joins.settle(results[toc] if kept else None)
             if found == numbers:
                 break
             numbers = found
@@ -118,6 +129,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
             return Whole("a 目录 whose page numbers do not settle when it is laid out on its own")
     finally:
         pool.close()
+        joins.settle(None)  # a join begun and not given its late run (a failure) is given up
     for result in results:
         for code, message, path, line, col, hint in result.diagnostics:
             declared = codes.lookup(code)
@@ -129,45 +141,8 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
     contents = list(pool.contents)
 
     def finish(report: Report) -> Iterator[tuple[str, bytes]]:
-        from . import assemble
-
-        originals = runs.originals(book.faces)
-        subsets = runcache.Subsets(directory)
-        unembedded: list[str] = []
-        fonts: dict = {}  # the faces' merged widths, parsed once for both variants
-        pages = sum(r.pages for r in results)
-
-        def parts(variant: str) -> list[tuple[Path, Path | None]]:
-            return [runcache.parts(directory, r, variant) for r in results]
-
-        # Both variants: the screen PDF made from the joined print PDF, not joined again (fromprint.py).
-        derived = wanted == ("print", "screen") and assemble.derivable(results)
-        made: Generator[tuple[str, bytes], None, None]
-        if derived:
-            made = assemble.both(parts("print"), parts("screen"), results, originals, subsets, unembedded)
-        else:
-            made = ((variant, assemble.assemble(parts(variant), results, originals, subsets, variant,
-                                                unembedded if variant == "print" else None, fonts))
-                    for variant in wanted)
-        for variant in wanted:
-            writing(variant)
-            if progress:
-                progress("the screen PDF made from the print PDF" if derived and variant == "screen"
-                         else f"joining {len(results)} runs ({variant})")
-            made_variant, pdf = next(made)
-            assert made_variant == variant
-            if variant == wanted[-1]:
-                made.close()  # the joined PDF closed before its memory is given back
-            # Between two joins, what qpdf took for the first is given back; after the last, the
-            # job's process gives back (make/jobs.py) unless this is the only process (-j 1).
-            if (variant != wanted[-1] and not derived) or (variant == wanted[-1] and jobs == 1):
-                assemble.given_back(pages)
-            if variant == "print":
-                from . import preflight
-
-                preflight.report_fonts(book.publication, report, sorted(set(unembedded)))
-            yield variant, pdf
-        runcache.prune(directory, {key for r in results for key in (r.key, r.body)} | subsets.used)
+        yield from joins.made(results, report, toc)
+        runcache.prune(directory, {key for r in results for key in (r.key, r.body)} | joins.subsets.used)
         from ...store import write_bytes
 
         bodies = {content: result.body for content, result in zip(contents, results)}
@@ -207,11 +182,12 @@ class _Pool:
         self.started = []
 
     def lay_out(self, split: runs.Split, numbers: dict[str, int], identity: tuple[str, ...],
-                known: set[str]) -> list[runs.RunResult]:
+                known: set[str], away: bool = False) -> list[runs.RunResult]:
         """The runs laid out (or taken from the cache), in book order. With workers, a run whose
         start is not known yet is laid out from a guess and moved (runstart.py), unless it is the
         目录 or a run the last build laid out (`known`: content keys), which wait for their start:
-        after an edit, they are in the cache when their start has not changed."""
+        after an edit, they are in the cache when their start has not changed. `away`: in worker
+        processes only (this one joins meanwhile: joins.py)."""
         directory, wanted, files = self.context.directory, self.context.wanted, self.context.sources.files
         count = len(split.runs)
         results: list[runs.RunResult | None] = [None] * count
@@ -261,7 +237,10 @@ class _Pool:
                     task = Task(index, documents[index], guess, "", deferred=True, empty=empty)
                 else:
                     continue
-                if self.jobs == 1 or (here and not task.deferred and not self.workers):
+                # Here also once workers run, while this process lays nothing else out: the
+                # 目录 laid out again after a cold build takes 0.9 s here, where its first layout
+                # warmed the caches, and 1.7 s in a worker process (×10).
+                if self.jobs == 1 or (here and not away and not task.deferred and not self._busy_here()):
                     self.laid_out.add(index)
                     self._say(index, count)
                     local = self._worker()
@@ -271,7 +250,7 @@ class _Pool:
                     pending.remove(index)
                     dispatched = True
                     break
-                free = self._free_worker(waiting)
+                free = self._free_worker(waiting, away)
                 if free is None:
                     break
                 worker = free
@@ -324,6 +303,14 @@ class _Pool:
         self.moved.add(index)
         return moved
 
+    def processes(self) -> bool:
+        """Whether a worker process is running (not only this process's own worker)."""
+        return any(not isinstance(worker, InProcess) for worker in self.workers)
+
+    def _busy_here(self) -> bool:
+        """Whether this process's own worker (InProcess) holds runs."""
+        return any(self.held[worker] for worker in self.workers if isinstance(worker, InProcess))
+
     def _say(self, index: int, count: int) -> None:
         if self.progress:
             self.progress(f"laying out pages: part {index + 1} of {count}")
@@ -334,12 +321,15 @@ class _Pool:
                 self.local = Worker(self.context)
         return self.local
 
-    def _free_worker(self, waiting: dict[int, Any]) -> Any:
+    def _free_worker(self, waiting: dict[int, Any], away: bool = False) -> Any:
         """A worker with nothing to do, else a new one (up to `jobs`), else one whose runs all
-        wait for their start (runwork.HELD at most): it lays the next run out meanwhile."""
+        wait for their start (runwork.HELD at most): it lays the next run out meanwhile.
+        `away`: an idle worker process only."""
         from .runwork import HELD
 
         idle = [worker for worker in self.workers if not self.held[worker]]
+        if away:
+            return next((worker for worker in idle if not isinstance(worker, InProcess)), None)
         if idle:
             return idle[0]
         if len(self.workers) < self.jobs:

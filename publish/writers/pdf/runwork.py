@@ -11,6 +11,7 @@ the one it computes waiting for their start.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import queue
@@ -84,6 +85,10 @@ class Worker:
         # the originals as WeasyPrint decodes them.
         rasters.declare(context.book, self.renderer.fetcher.base_url, context.directory.parent, Report())
         self.originals = set(runs.originals(context.book.faces))
+        # What is here now lives as long as the process (WeasyPrint, the fonts, the book): out
+        # of the collector's sight, a run's collection (give_back) walks the run's own objects.
+        gc.collect()
+        gc.freeze()
 
     def run(self, task: Task, laid: Callable[[int, int | None], None], settle: Settle | None = None) -> runs.RunResult:
         """Lay the run out, tell `laid` its page count, write its PDFs. A deferred run tells its

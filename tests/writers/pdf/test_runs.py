@@ -340,3 +340,34 @@ def test_the_assembly_names_the_fonts_it_finds_without_a_program():
         F2=pikepdf.Dictionary(Subtype=pikepdf.Name.TrueType, FontDescriptor=bare),
         F3=pikepdf.Dictionary(Subtype=pikepdf.Name.Type3))
     assert fontmerge.unembedded([fonts]) == ["Helvetica"]
+
+
+@pytest.mark.parametrize("placeholder", [runs.PLACEHOLDER, "〇" * 60])
+def test_the_print_join_begun_while_the_contents_are_laid_out_again(tmp_path, monkeypatch, placeholder):
+    """With a worker process, a cold build joins the print PDF while the 目录 is laid out again
+    with its page numbers (joins.py), and joins the 目录 last. A placeholder number that wraps
+    every entry makes the 目录 longer in its first layout: the runs after it move, the join
+    begun is given up and made again. Either way the bytes of the joins made one after the
+    other (-j 1)."""
+    from publish.writers.pdf import joins
+
+    project = copy_case("basic", tmp_path)
+    monkeypatch.setattr(runbuild, "WORKERS_FROM", 0)
+    monkeypatch.setattr(runs, "PLACEHOLDER", placeholder)
+    settled: list[bool] = []
+    stock = joins.Joins.settle
+
+    def settle(self, result):
+        if self._aside is not None and not self._aside.given:
+            settled.append(result is not None)
+        stock(self, result)
+
+    monkeypatch.setattr(joins.Joins, "settle", settle)
+    aside = _runs(project, tmp_path / "aside", jobs=2)
+    assert settled == ([True] if placeholder == runs.PLACEHOLDER else [False])
+    serial = _runs(project, tmp_path / "serial", jobs=1)
+    assert aside.pdfs == serial.pdfs
+    _, whole = _whole(project)
+    for variant in BOTH:
+        assert _pages(aside.pdfs[variant], tmp_path, f"aside-{variant}") == \
+            _pages(whole[variant], tmp_path, f"whole-{variant}")
