@@ -44,7 +44,8 @@ class Joins:
         """Join the print PDF of `results` (and make the screen PDF from it) in a thread now,
         the run `late` last, as `settle` gives it. False where it cannot be done so (one
         variant, a CMYK intent, the 目录 first)."""
-        if self.wanted != ("print", "screen") or late <= 0 or not assemble.derivable(results):
+        others = [result for index, result in enumerate(results) if index != late]
+        if self.wanted != ("print", "screen") or late <= 0 or not assemble.derivable(others):
             return False
         self._aside = _Aside(self, list(results), late)
         return True

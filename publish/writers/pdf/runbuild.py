@@ -121,7 +121,7 @@ def build(book: Book, theme: Theme, report: Report, modified: Any, wanted: tuple
                 kept = found == numbers and results[toc].pages == before[toc].pages and all(
                     new.key == old.key for index, (new, old) in enumerate(zip(results, before)) if index != toc)
                 joins.settle(results[toc] if kept else None)
-            if found == numbers:
+            if found == numbers and not pool.counted:
                 break
             numbers = found
             known |= set(pool.contents)  # laid out now: in the cache at their start
@@ -172,6 +172,7 @@ class _Pool:
         self.messages: queue.Queue = queue.Queue()
         self.laid_out: set[int] = set()  # the runs laid out (the others came from the cache)
         self.contents: list[str] = []  # the content keys of the runs of the last lay_out
+        self.counted = False  # the last lay_out laid a run out for its page count only (runwork.Task)
         self.started = [self._spawn() for _ in range(min(early, self.jobs))]  # told the context in begin
 
     def begin(self, context: Context) -> None:
@@ -197,6 +198,7 @@ class _Pool:
         empty = split.head + split.tail  # where a run's margin boxes are made (furniture.py)
         contents = [runcache.key(identity, files, html) for html in documents]  # hashed once per build
         self.contents = contents
+        self.counted = False
         # Laid out here, in this process, which has WeasyPrint loaded already (a worker loads it
         # and the fonts again, ~1.5 s): an edit (at most one run new since the last build; runs it
         # moves go to workers), and a book too small to pay for starting workers.
@@ -231,7 +233,10 @@ class _Pool:
                         pending.remove(index)
                         dispatched = True
                         break  # the starts after it are known now
-                    task = Task(index, documents[index], start, key, empty=empty)
+                    # A cold build's 目录 is laid out again with its numbers: first only counted.
+                    counted = split.runs[index].toc and not known and bool(runs.toc_targets(split.runs[index]))
+                    self.counted = self.counted or counted
+                    task = Task(index, documents[index], start, key, empty=empty, counted=counted)
                 elif self.jobs > 1 and not split.runs[index].toc and contents[index] not in known:
                     guess = 1 + sum(pages[i] or 1 for i in range(index))
                     task = Task(index, documents[index], guess, "", deferred=True, empty=empty)

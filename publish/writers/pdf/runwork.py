@@ -66,6 +66,9 @@ class Task:
     key: str  # "" when `deferred`: it has the start in it
     deferred: bool = False  # laid out before its start is known (runstart.py)
     empty: str = ""  # the document with an empty body its margin boxes are made in (furniture.py)
+    # Laid out for its page count only, not written nor kept: a cold build's first 目录, without
+    # its page numbers, is laid out again with them (runbuild.py).
+    counted: bool = False
 
 
 Settle = Callable[[], tuple[int, str]]  # (the real start, the key) of the deferred run, once known
@@ -122,6 +125,8 @@ class Worker:
         meta = runs.laid_out_meta(document, context.book, key, start, report)
         if not told:
             laid(task.index, meta.pages)
+        if task.counted:
+            return meta
         fonts: dict[str, dict[str, Any]] = {}
         token = variants.OBJECT_STREAMS.set(False)
         try:

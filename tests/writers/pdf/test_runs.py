@@ -371,3 +371,23 @@ def test_the_print_join_begun_while_the_contents_are_laid_out_again(tmp_path, mo
     for variant in BOTH:
         assert _pages(aside.pdfs[variant], tmp_path, f"aside-{variant}") == \
             _pages(whole[variant], tmp_path, f"whole-{variant}")
+
+
+def test_a_cold_builds_first_contents_are_only_counted(tmp_path, monkeypatch):
+    """Laid out without its page numbers, a cold build's 目录 gives its page count: it is laid
+    out again with them, and only then written (runwork.Task.counted)."""
+    from publish.writers.pdf import runwork
+
+    counted: list[bool] = []
+    stock = runwork.Worker.run
+
+    def run(self, task, laid, settle=None):
+        counted.append(task.counted)
+        return stock(self, task, laid, settle)
+
+    monkeypatch.setattr(runwork.Worker, "run", run)
+    project = copy_case("basic", tmp_path)
+    cache = tmp_path / "cache"
+    cold = _runs(project, cache)
+    assert counted.count(True) == 1 and len(counted) == cold.runs + 1  # the 目录 twice
+    assert len(list((cache / "pdf-runs").glob("*.print.pdf"))) == cold.runs
