@@ -51,15 +51,18 @@ def warm_fonts(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iter
     """Build the EPUB without its page breaks and keep only what it leaves in the font cache.
 
     One stand-in page mark gives it the page-list navigation, so that the characters, and so
-    the cached subsets, are those of the real EPUB (page labels are digits, always included)."""
+    the cached subsets, are those of the real EPUB (page labels are digits, always included).
+    In idle time (idle.py): the PDF's layout, which it waits for, comes first."""
+    from ..idle import in_idle_time
     from .book import build_epub
 
     if not options.embed_fonts:
         return
     pub = book.publication
     probe = (PageMark("1", pub.articles[0].name, "", 0),) if pub.articles else ()
-    build_epub(book, load_theme(pub.root), options, probe,
-               on_font=lambda number, total: sink(Event("EPUB fonts", "subsetting fonts", number, total)))
+    in_idle_time(lambda: build_epub(book, load_theme(pub.root), options, probe,
+                                    on_font=lambda number, total: sink(Event("EPUB fonts", "subsetting fonts",
+                                                                             number, total))))
     yield from ()
 
 

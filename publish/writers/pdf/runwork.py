@@ -230,6 +230,11 @@ def serve(inbox: IO[bytes], outbox: IO[bytes], worker: Worker, gone: Callable[[]
         with sending:
             send(outbox, message)
 
+    try:
+        say(("ready", -1, None))  # its renderer made: a run sent now is laid out at once
+    except BrokenPipeError:
+        gone()
+
     def run(task: Task) -> None:
         def settle() -> tuple[int, str]:
             baton.release()

@@ -41,6 +41,7 @@ def test_a_worker_lays_the_next_run_out_while_one_waits_for_its_start(tmp_path):
     assert worker.stdin is not None and worker.stdout is not None
     try:
         send(worker.stdin, Context(book, src, ("print", "screen"), WHEN, directory))
+        assert receive(worker.stdout) == ("ready", -1, None)  # loaded: the pool gives it runs now
         # The first run from a guessed start: it says its page count and waits for its start.
         send(worker.stdin, Task(articles[0].index, documents[0], 3, "", deferred=True, empty=empty))
         kind, index, pages = receive(worker.stdout)
