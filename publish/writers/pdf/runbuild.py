@@ -5,7 +5,8 @@ Runs are laid out in book order, since each starts where the one before ended: t
 the 目录 (with the page numbers of the last build, or none), the articles. A run whose key is
 in the cache is not laid out; with workers, run n+1 is laid out while run n is painted and
 written. When the 目录's page numbers differ from those it was laid out with, it is laid
-out again (a small run). A run whose start changed since the last build (an earlier run's page
+out again (a small run; in a cold build the first one is only counted), while the other
+runs are joined (joins.py). A run whose start changed since the last build (an earlier run's page
 count did) keeps the body it was laid out with and gets margin boxes for its new start
 (furniture.py), unless its pages cannot be moved so.
 """
