@@ -27,6 +27,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from . import fontmerge
 from .fontmerge import Subsetter, merge_fonts, subset
 from .fontmerge import unembedded as unembedded_fonts
 from .fromprint import as_screen, copied
@@ -124,6 +125,7 @@ def _joined(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunResu
                 add(index, at)
                 at += results[index].pages
         if late is not None:
+            fontmerge.prepare(base, join.parsed)  # while the late run is awaited
             result = late.arrive()
             if result is None:
                 raise Cancelled
@@ -133,7 +135,7 @@ def _joined(parts: Sequence[tuple[Path, Path | None]], results: Sequence[RunResu
         join.finish()
         join.results = results
         _outline(base, results)
-        fonts = merge_fonts(base, results, originals, subsetter or subset, {} if memo is None else memo)
+        fonts = merge_fonts(base, results, originals, subsetter or subset, {} if memo is None else memo, join.parsed)
         if unembedded is not None:
             unembedded.extend(unembedded_fonts(fonts))
         yield base, join
@@ -165,6 +167,7 @@ class _Join:
         self.images: list[tuple[int, int, Any]] = []
         self.profiles = Profiles(base)
         self.results: list[RunResult] = []  # the runs joined, in the book's order (at the end)
+        self.parsed: fontmerge.Parsed = {}  # the font dictionaries read (fontmerge.prepare)
 
     @property
     def cropped(self) -> list[bool]:

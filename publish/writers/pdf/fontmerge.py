@@ -25,11 +25,29 @@ _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 Subsetter = Callable[[Path, int, list[int], bool], bytes]  # (file, face index, glyphs, hinting) → zlib'd program
 
 
+Parsed = dict[tuple[int, int], tuple[bytes, bytes, dict[int, Any], dict[int, bytes]]]
+
+
+def prepare(base, parsed: Parsed) -> None:
+    """The widths and ToUnicode entries of the font dictionaries in `base` so far, read and
+    parsed into `parsed` (by object) ahead of `merge_fonts`: while a late run is awaited
+    (assemble.Late), 0.4 s of the x10 join's end."""
+    font_dicts: list = []
+    seen: set[tuple[int, int]] = set()
+    for page in base.pages:
+        _font_resources(page.obj.get("/Resources"), font_dicts, seen)
+    for fonts in font_dicts:
+        for font in fonts.values():
+            if font.get("/Subtype") == "/Type0" and "/ToUnicode" in font:
+                _parsed(font, parsed)
+
+
 def merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Path], subsetter: Subsetter,
-                 memo: dict) -> list:
+                memo: dict, parsed: Parsed | None = None) -> list:
     """Each face's font dictionaries of all runs (WeasyPrint names a face's resource alike in
     every run) become one, with one font program subset to the union of their glyphs. Returns
-    the /Font resource dictionaries of the pages (and their XObjects)."""
+    the /Font resource dictionaries of the pages (and their XObjects). `parsed`: the font
+    dictionaries read already (`prepare`)."""
     by_name: dict[str, list] = {}
     font_dicts: list = []  # the runs' /Font resource dictionaries
     seen: set[tuple[int, int]] = set()
@@ -53,7 +71,8 @@ def merge_fonts(base, results: Sequence[RunResult], originals: Mapping[str, Path
         original = originals.get(font["fingerprint"])
         if original is None or group[0].get("/Subtype") != "/Type0":
             continue
-        merged = _merged_font(base, group, original, font["index"], font["hinting"], subsetter, memo)
+        merged = _merged_font(base, group, original, font["index"], font["hinting"], subsetter, memo,
+                              {} if parsed is None else parsed)
         for fonts in font_dicts:
             if name in fonts:
                 fonts[name] = merged
@@ -89,15 +108,34 @@ def _font_resources(resources, found: list, seen: set) -> None:
         _font_resources(pattern.get("/Resources"), found, seen)
 
 
-def _merged_font(base, group: list, original: Path, index: int, hinting: bool, subsetter: Subsetter, memo: dict):
+def _parsed(font, parsed: Parsed) -> tuple[bytes, bytes, dict[int, Any], dict[int, bytes]]:
+    """A font dictionary's W array and ToUnicode CMap, and what they say (once per object)."""
+    found = parsed.get(font.objgen) if font.is_indirect else None
+    if found is None:
+        w_array, to_unicode = font.DescendantFonts[0].W.unparse(), font.ToUnicode.read_bytes()
+        found = (w_array, to_unicode, *_widths_and_unicode([(w_array, to_unicode)]))
+        if font.is_indirect:
+            parsed[font.objgen] = found
+    return found
+
+
+def _merged_font(base, group: list, original: Path, index: int, hinting: bool, subsetter: Subsetter, memo: dict,
+                 parsed: Parsed):
     import hashlib
 
     import pikepdf
 
-    sources = [(font.DescendantFonts[0].W.unparse(), font.ToUnicode.read_bytes()) for font in group]
-    key = hashlib.sha256(b"\0".join(part for pair in sources for part in pair)).digest()
+    each = [_parsed(font, parsed) for font in group]
+    key = hashlib.sha256(b"\0".join(part for found in each for part in found[:2])).digest()
     if key not in memo:
-        memo[key] = _widths_and_unicode(sources)
+        widths_: dict[int, Any] = {}
+        unicode_: dict[int, bytes] = {}
+        for _, _, font_widths, font_unicode in each:  # the first font's entry wins
+            for glyph, width in font_widths.items():
+                widths_.setdefault(glyph, width)
+            for glyph, text in font_unicode.items():
+                unicode_.setdefault(glyph, text)
+        memo[key] = (widths_, unicode_)
     widths, unicode = memo[key]
     template = group[0]
     descendant = template.DescendantFonts[0]
