@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 from ...diagnostics import Report
@@ -72,8 +72,9 @@ class Joins:
         derived = self.wanted == ("print", "screen") and assemble.derivable(results)
         late = assemble.Late(toc, lambda: results[toc], self.parts) if toc > 0 else None
         aside = self._aside
+        made: Generator[tuple[str, bytes], None, None]
         if aside is not None:
-            made = iter(aside.wait())
+            made = (pair for pair in aside.wait())
         elif derived:
             made = assemble.both(results, self.parts, self.originals, self.subsets, self.unembedded, late)
         else:
@@ -89,9 +90,7 @@ class Joins:
             made_variant, pdf = next(made)
             assert made_variant == variant
             if variant == self.wanted[-1]:
-                close = getattr(made, "close", None)
-                if close is not None:
-                    close()  # the joined PDF closed before its memory is given back
+                made.close()  # the joined PDF closed before its memory is given back
             # Between two joins, what qpdf took for the first is given back; after the last, the
             # job's process gives back (make/jobs.py) unless this is the only process (-j 1).
             if (variant != self.wanted[-1] and not derived) or (variant == self.wanted[-1] and self.jobs == 1):

@@ -244,10 +244,7 @@ class _Pool:
                     task = Task(index, documents[index], guess, "", deferred=True, empty=empty)
                 else:
                     continue
-                # Here also once workers run, while this process lays nothing else out: the
-                # 目录 laid out again after a cold build takes 0.9 s here, where its first layout
-                # warmed the caches, and 1.7 s in a worker process (×10).
-                if self.jobs == 1 or (here and not away and not task.deferred and not self._busy_here()):
+                if self.jobs == 1 or (here and not away and not task.deferred and not self.workers):
                     self.laid_out.add(index)
                     self._say(index, count)
                     local = self._worker()
@@ -319,10 +316,6 @@ class _Pool:
         """Whether a worker process is running (not only this process's own worker)."""
         return any(not isinstance(worker, InProcess) for worker in self.workers)
 
-    def _busy_here(self) -> bool:
-        """Whether this process's own worker (InProcess) holds runs."""
-        return any(self.held[worker] for worker in self.workers if isinstance(worker, InProcess))
-
     def _say(self, index: int, count: int) -> None:
         if self.progress:
             self.progress(f"laying out pages: part {index + 1} of {count}")
@@ -352,7 +345,6 @@ class _Pool:
             if len(self.workers) < self.jobs - 1 or any(isinstance(w, InProcess) for w in self.workers):
                 self._enlist(self._spawn())
                 return None  # given runs once it is ready
-
             here = InProcess(self._worker())
             self._listened(here)
             return here

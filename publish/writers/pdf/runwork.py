@@ -88,10 +88,6 @@ class Worker:
         # the originals as WeasyPrint decodes them.
         rasters.declare(context.book, self.renderer.fetcher.base_url, context.directory.parent, Report())
         self.originals = set(runs.originals(context.book.faces))
-        # What is here now lives as long as the process (WeasyPrint, the fonts, the book): out
-        # of the collector's sight, a run's collection (give_back) walks the run's own objects.
-        gc.collect()
-        gc.freeze()
 
     def run(self, task: Task, laid: Callable[[int, int | None], None], settle: Settle | None = None) -> runs.RunResult:
         """Lay the run out, tell `laid` its page count, write its PDFs. A deferred run tells its
@@ -204,7 +200,14 @@ def main() -> None:
     inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the pipe
     try:
-        serve(inbox, outbox, Worker(receive(inbox)), _gone)
+        worker = Worker(receive(inbox))
+        # What a worker process holds now lives as long as it (WeasyPrint, the fonts, the book):
+        # out of the collector's sight, a run's collection (give_back) walks the run's own
+        # objects. Not in the PDF job's own worker, whose process serves build after build
+        # (publish watch): what it froze would never be collected.
+        gc.collect()
+        gc.freeze()
+        serve(inbox, outbox, worker, _gone)
     except (KeyboardInterrupt, BrokenPipeError, EOFError):
         # Ctrl-C reaches the whole process group, and the parent, interrupted too, stops
         # listening: it reports the interruption and cleans up; a worker only stops.
