@@ -37,6 +37,7 @@ from . import (
     preflight,
     rasters,
     ruby,
+    shortlines,
     spanners,
     svgpaths,
     variants,
@@ -185,6 +186,7 @@ def install_extensions() -> None:
     pngs.install()  # PNGs into the PDF as they are, not decoded and re-encoded
     pagerefs.install()  # a tagged PDF written in linear time
     pagestyles.install()  # and page styles computed in it
+    shortlines.install()  # a line broken from a line and a half of text, not four
     linememo.install()  # a line laid out once a page's columns, not once a balancing pass
     grid.install()  # body lines on the frame grid (after linememo: it moves lines before)
     columns.install()  # columns laid out once, not measured and laid out again
