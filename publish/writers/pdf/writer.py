@@ -39,6 +39,7 @@ from . import (
     ruby,
     shortlines,
     spanners,
+    struts,
     svgpaths,
     variants,
     wrapmarks,
@@ -187,6 +188,7 @@ def install_extensions() -> None:
     pagerefs.install()  # a tagged PDF written in linear time
     pagestyles.install()  # and page styles computed in it
     shortlines.install()  # a line broken from a line and a half of text, not four
+    struts.install()  # a style's line height and baseline found once
     linememo.install()  # a line laid out once a page's columns, not once a balancing pass
     grid.install()  # body lines on the frame grid (after linememo: it moves lines before)
     columns.install()  # columns laid out once, not measured and laid out again
