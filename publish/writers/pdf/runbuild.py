@@ -19,7 +19,7 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -254,7 +254,7 @@ class _Pool:
                     pending.remove(index)
                     dispatched = True
                     break
-                free = self._free_worker(waiting, away)
+                free = self._free_worker(waiting, pages, away)
                 if free is None:
                     break
                 worker = free
@@ -326,11 +326,12 @@ class _Pool:
                 self.local = Worker(self.context)
         return self.local
 
-    def _free_worker(self, waiting: dict[int, Any], away: bool = False) -> Any:
+    def _free_worker(self, waiting: dict[int, Any], pages: Sequence[int | None], away: bool = False) -> Any:
         """A worker with nothing to do, else a new one (up to `jobs`), else one whose runs all
-        wait for their start (runwork.HELD at most): it lays the next run out meanwhile.
+        wait for their start (runwork.HELD at most, and HELD_PAGES of `pages`): it lays the next
+        run out meanwhile.
         `away`: an idle worker process only."""
-        from .runwork import HELD
+        from .runwork import HELD, HELD_PAGES
 
         # A worker process still loading WeasyPrint is not given a run: one that others wait for
         # (the cover, the 目录: their page counts give every start) would wait with it, and this
@@ -349,7 +350,8 @@ class _Pool:
             self._listened(here)
             return here
         waiting_only = [worker for worker in self.workers if len(self.held[worker]) < HELD and self._ready(worker)
-                        and all(index in waiting for index in self.held[worker])]
+                        and all(index in waiting for index in self.held[worker])
+                        and sum(pages[index] or 0 for index in self.held[worker]) < HELD_PAGES]
         return min(waiting_only, key=lambda worker: len(self.held[worker]), default=None)
 
     @staticmethod

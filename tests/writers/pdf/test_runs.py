@@ -391,3 +391,33 @@ def test_a_cold_builds_first_contents_are_only_counted(tmp_path, monkeypatch):
     cold = _runs(project, cache)
     assert counted.count(True) == 1 and len(counted) == cold.runs + 1  # the 目录 twice
     assert len(list((cache / "pdf-runs").glob("*.print.pdf"))) == cold.runs
+
+
+def test_a_worker_whose_runs_wait_for_their_start_takes_more_up_to_its_limits():
+    """While its runs wait for their starts (the run before them still being laid out
+    elsewhere), a worker lays further runs out from a guess: up to HELD runs, and only while
+    those it holds have fewer than HELD_PAGES pages (each keeps its pages in memory)."""
+    from publish.writers.pdf.runbuild import _Pool
+    from publish.writers.pdf.runwork import HELD, HELD_PAGES
+
+    pool = _Pool(2)
+    worker, other = object(), object()
+    pool.workers, pool.held = [worker, other], {worker: set(), other: {0}}
+    pool.ready = {id(worker), id(other)}
+    pages: list[int | None] = [None] * 20
+    assert pool._free_worker({}, pages) is worker  # idle
+    pool.held[worker] = {1}
+    assert pool._free_worker({}, pages) is None  # its run is still being laid out
+    for held in range(1, HELD):
+        pool.held[worker] = set(range(1, held + 1))
+        for index in pool.held[worker]:
+            pages[index] = 3
+        waiting = {index: worker for index in pool.held[worker]}
+        assert pool._free_worker(waiting, pages) is worker
+    pool.held[worker] = set(range(1, HELD + 1))
+    assert pool._free_worker({index: worker for index in pool.held[worker]}, pages) is None  # HELD runs
+    pool.held[worker] = {1, 2}
+    pages[1], pages[2] = HELD_PAGES // 2, HELD_PAGES - HELD_PAGES // 2
+    assert pool._free_worker({1: worker, 2: worker}, pages) is None  # HELD_PAGES pages
+    pages[2] -= 1
+    assert pool._free_worker({1: worker, 2: worker}, pages) is worker
