@@ -232,15 +232,18 @@ def test_a_worker_that_dies_is_E303_and_nothing_waiting_on_it_starts(built):
 
 
 def test_with_two_jobs_the_epub_fonts_are_made_during_the_layout_and_used_as_made(basic_build, tmp_path):
-    """-j 2 from scratch: a free worker makes the EPUB's font subsets (in idle time, so not
-    always before the EPUB starts: on a loaded machine the layout comes first), and they are the
-    subsets the EPUB embeds: one file per face in the cache, none made for another character set."""
+    """-j 2 from scratch: a free worker begins the EPUB's font subsets while the print layout
+    runs (and makes them in idle time, so not always before the EPUB starts: on a loaded machine
+    the layout comes first), and they are the subsets the EPUB embeds: one file per face in the
+    cache, none made for another character set."""
     project = tmp_path / "basic"
     shutil.copytree(basic_build, project, ignore=shutil.ignore_patterns("build"))
     result = run_publish("-C", str(project), "-v", "-j", "2")
     assert result.returncode == 0, result.stderr
     steps = result.stderr.splitlines()
     assert "EPUB fonts: subsetting fonts" in steps, steps
+    # Begun while the print layout runs, which the EPUB waits for; done when a core is free.
+    assert steps.index("EPUB fonts: waiting for idle time") < steps.index("test-monthly.epub: assembling EPUB")
     with zipfile.ZipFile(project / "build" / "test-monthly.epub") as epub:
         embedded = sorted(Path(n).stem for n in epub.namelist() if n.endswith(".otf"))
     cached = sorted(p.name.rsplit("-", 1)[0] for p in (project / "build" / ".cache" / "fonts").glob("*.otf"))

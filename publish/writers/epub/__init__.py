@@ -60,6 +60,7 @@ def warm_fonts(book: Book, job: Job, options: WriterOptions, sink: Sink) -> Iter
         return
     pub = book.publication
     probe = (PageMark("1", pub.articles[0].name, "", 0),) if pub.articles else ()
+    sink(Event("EPUB fonts", "waiting for idle time"))
     in_idle_time(lambda: build_epub(book, load_theme(pub.root), options, probe,
                                     on_font=lambda number, total: sink(Event("EPUB fonts", "subsetting fonts",
                                                                              number, total))))

@@ -49,14 +49,11 @@ def prefix_length(text: str, line_em: float) -> int:
     return length
 
 
-def _breaks_after(prefix: str, resume: int, lang: str | None) -> bool:
+def _breaks_after(attributes: Any, prefix: str, resume: int) -> bool:
     """Whether `prefix` has a line break opportunity after the second line's first character
-    (`resume`: its UTF-8 offset) and two characters before its end, the characters around it
-    being the whole text's there (Pango's attributes, as WeasyPrint's own check reads them)."""
-    from weasyprint.text.line_break import get_log_attrs
-
+    (`resume`: its UTF-8 offset) and two characters before its end, by its Pango `attributes`
+    (the characters around each being the whole text's there, as WeasyPrint's own check reads them)."""
     start = len(prefix.encode()[:resume].decode()) + 1
-    attributes = get_log_attrs(prefix, lang)
     return any(attributes[index].is_line_break for index in range(start, len(prefix) - 2))
 
 
@@ -66,6 +63,8 @@ def install() -> None:
     if _installed:
         return
     from weasyprint.layout import inline
+    from weasyprint.text.line_break import get_log_attrs
+
     check_version("short lines")
     original = inline.split_first_line
     inf = float("inf")
@@ -81,7 +80,7 @@ def install() -> None:
                 prefix = text[:length]
                 result = original(prefix, style, context, max_width, justification_spacing, is_line_start, minimum)
                 resume = result[2]
-                if resume is not None and _breaks_after(prefix, resume, style["lang"]):
+                if resume is not None and _breaks_after(get_log_attrs(prefix, style["lang"]), prefix, resume):
                     counts[0] += 1
                     return result
                 counts[1] += 1
